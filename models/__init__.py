@@ -1,0 +1,1 @@
+"""pandera contracts, one module per layer (raw, staging, marts, plan)."""

@@ -1,0 +1,1 @@
+"""sales-targets: the Dagster code location and its command line."""

@@ -1,0 +1,1 @@
+"""Extract source tables through SQLAlchemy into the warehouse `raw` schema."""

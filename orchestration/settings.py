@@ -1,0 +1,118 @@
+"""The one settings object: every path, URL and knob, from environment variables.
+
+Defaults make the embedded demo work with no environment at all. Nothing here touches
+the disk; callers create directories when they write.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+# The checkout this package lives in; the only place a path is derived from __file__.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name}={value!r} is not a whole number") from exc
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and how the pipeline behaves. Build with `Settings.from_env()`."""
+
+    project_root: Path = PROJECT_ROOT
+    data_dir: Path = PROJECT_ROOT / "data"
+    warehouse_path: Path = PROJECT_ROOT / "data" / "warehouse.duckdb"
+    reporting_path: Path = PROJECT_ROOT / "data" / "reporting.duckdb"
+    parquet_dir: Path = PROJECT_ROOT / "data" / "parquet"
+    reports_dir: Path = PROJECT_ROOT / "data" / "reports"
+    docs_dir: Path = PROJECT_ROOT / "data" / "docs"
+    sources_dir: Path = PROJECT_ROOT / "data" / "sources"
+    crm_database_url: str = ""
+    orders_database_url: str = ""
+    reporting_database_url: str | None = None
+    dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
+    plan_dir: Path = PROJECT_ROOT / "seeds"
+    dagster_home: Path = PROJECT_ROOT / ".dagster"
+    # Quarters: the first partition and the month the fiscal year starts in.
+    first_quarter_start: str = "2024-10-01"
+    fiscal_year_start_month: int = 1
+    # Nightly schedule: hour and timezone of the run that refreshes the current quarter.
+    nightly_hour: int = 2
+    timezone: str = "UTC"
+    # Ingestion: rows fetched per round trip, and how far before the watermark to re-read
+    # so late-committed source rows with an older `updated_at` are not missed.
+    ingest_chunk_size: int = 50_000
+    ingest_lookback_hours: int = 48
+
+    def __post_init__(self) -> None:
+        if not self.crm_database_url:
+            object.__setattr__(self, "crm_database_url", sqlite_url(self.sources_dir / "crm.sqlite"))
+        if not self.orders_database_url:
+            object.__setattr__(
+                self, "orders_database_url", sqlite_url(self.sources_dir / "orders.sqlite")
+            )
+        if not 1 <= self.fiscal_year_start_month <= 12:
+            raise ValueError(
+                f"SALES_TARGETS_FISCAL_YEAR_START_MONTH must be 1..12, got {self.fiscal_year_start_month}"
+            )
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = _path("SALES_TARGETS_DATA_DIR", PROJECT_ROOT / "data")
+        sources_dir = _path("SALES_TARGETS_SOURCES_DIR", data_dir / "sources")
+        return cls(
+            data_dir=data_dir,
+            warehouse_path=_path("WAREHOUSE_PATH", data_dir / "warehouse.duckdb"),
+            reporting_path=_path("REPORTING_PATH", data_dir / "reporting.duckdb"),
+            parquet_dir=_path("SALES_TARGETS_PARQUET_DIR", data_dir / "parquet"),
+            reports_dir=_path("SALES_TARGETS_REPORTS_DIR", data_dir / "reports"),
+            docs_dir=_path("SALES_TARGETS_DOCS_DIR", data_dir / "docs"),
+            sources_dir=sources_dir,
+            crm_database_url=os.environ.get("CRM_DATABASE_URL", ""),
+            orders_database_url=os.environ.get("ORDERS_DATABASE_URL", ""),
+            reporting_database_url=os.environ.get("REPORTING_DATABASE_URL") or None,
+            dbt_project_dir=_path("SALES_TARGETS_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt_project"),
+            plan_dir=_path("SALES_TARGETS_PLAN_DIR", PROJECT_ROOT / "seeds"),
+            dagster_home=_path("DAGSTER_HOME", PROJECT_ROOT / ".dagster"),
+            first_quarter_start=os.environ.get("SALES_TARGETS_FIRST_QUARTER", "2024-10-01"),
+            fiscal_year_start_month=_int("SALES_TARGETS_FISCAL_YEAR_START_MONTH", 1),
+            nightly_hour=_int("SALES_TARGETS_NIGHTLY_HOUR", 2),
+            timezone=os.environ.get("SALES_TARGETS_TIMEZONE", "UTC"),
+            ingest_chunk_size=_int("SALES_TARGETS_INGEST_CHUNK_SIZE", 50_000),
+            ingest_lookback_hours=_int("SALES_TARGETS_INGEST_LOOKBACK_HOURS", 48),
+        )
+
+    def with_data_dir(self, data_dir: Path) -> Settings:
+        """The same settings with every data path under another folder (tests, benchmarks)."""
+        data_dir = Path(data_dir).resolve()
+        sources_dir = data_dir / "sources"
+        return replace(
+            self,
+            data_dir=data_dir,
+            warehouse_path=data_dir / "warehouse.duckdb",
+            reporting_path=data_dir / "reporting.duckdb",
+            parquet_dir=data_dir / "parquet",
+            reports_dir=data_dir / "reports",
+            docs_dir=data_dir / "docs",
+            sources_dir=sources_dir,
+            crm_database_url=sqlite_url(sources_dir / "crm.sqlite"),
+            orders_database_url=sqlite_url(sources_dir / "orders.sqlite"),
+        )

@@ -124,7 +124,7 @@ def window_for_partitions(
     a past night.
     """
     start_day = start.date() if isinstance(start, datetime) else start
-    end_day = (end_exclusive.date() if isinstance(end_exclusive, datetime) else end_exclusive)
+    end_day = end_exclusive.date() if isinstance(end_exclusive, datetime) else end_exclusive
     quarter_end = end_day - timedelta(days=1)
     if quarter_end < start_day:
         raise ValueError(f"empty partition window {start_day}..{end_day}")

@@ -64,7 +64,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if not self.crm_database_url:
-            object.__setattr__(self, "crm_database_url", sqlite_url(self.sources_dir / "crm.sqlite"))
+            object.__setattr__(
+                self, "crm_database_url", sqlite_url(self.sources_dir / "crm.sqlite")
+            )
         if not self.orders_database_url:
             object.__setattr__(
                 self, "orders_database_url", sqlite_url(self.sources_dir / "orders.sqlite")

@@ -20,14 +20,16 @@ MONEY = sa.Numeric(18, 2)
 
 # ---------------------------------------------------------------- CRM
 regions = sa.Table(
-    "regions", crm_metadata,
+    "regions",
+    crm_metadata,
     sa.Column("region_id", ID),  # tier1, tier2, tier3_4, channel
     sa.Column("region_name", sa.String(100)),
     sa.Column("tier", sa.String(16)),  # tier1 | tier2 | tier3_4 | channel
     sa.Column("updated_at", sa.DateTime),
 )
 sales_groups = sa.Table(
-    "sales_groups", crm_metadata,
+    "sales_groups",
+    crm_metadata,
     sa.Column("group_id", ID),  # g-star-01
     sa.Column("group_name", sa.String(100)),
     sa.Column("region_id", ID),
@@ -36,17 +38,21 @@ sales_groups = sa.Table(
     sa.Column("updated_at", sa.DateTime),
 )
 reps = sa.Table(
-    "reps", crm_metadata,
+    "reps",
+    crm_metadata,
     sa.Column("rep_id", ID),  # rep-017
     sa.Column("rep_name", sa.String(100)),
     sa.Column("email", sa.String(200)),
-    sa.Column("role", sa.String(32)),  # sales | top_sales | newcomer | customer_success | channel_manager
+    sa.Column(
+        "role", sa.String(32)
+    ),  # sales | top_sales | newcomer | customer_success | channel_manager
     sa.Column("hire_date", sa.Date),
     sa.Column("monthly_salary", MONEY),
     sa.Column("updated_at", sa.DateTime),
 )
 rep_assignments = sa.Table(
-    "rep_assignments", crm_metadata,
+    "rep_assignments",
+    crm_metadata,
     sa.Column("assignment_id", sa.Integer),
     sa.Column("rep_id", ID),
     sa.Column("group_id", ID),
@@ -55,7 +61,8 @@ rep_assignments = sa.Table(
     sa.Column("updated_at", sa.DateTime),
 )
 customers = sa.Table(
-    "customers", crm_metadata,
+    "customers",
+    crm_metadata,
     sa.Column("customer_id", ID),  # c-000123
     sa.Column("customer_name", sa.String(200)),  # personal data
     sa.Column("email", sa.String(200)),  # personal data
@@ -67,9 +74,12 @@ customers = sa.Table(
     sa.Column("updated_at", sa.DateTime),
 )
 leads = sa.Table(
-    "leads", crm_metadata,
+    "leads",
+    crm_metadata,
     sa.Column("lead_id", sa.Integer),
-    sa.Column("source", sa.String(32)),  # online_ads | trade_show | channel_partner | referral | website
+    sa.Column(
+        "source", sa.String(32)
+    ),  # online_ads | trade_show | channel_partner | referral | website
     sa.Column("campaign_id", ID),  # nullable
     sa.Column("rep_id", ID),
     sa.Column("created_at", sa.DateTime),
@@ -78,7 +88,8 @@ leads = sa.Table(
     sa.Column("updated_at", sa.DateTime),
 )
 campaigns = sa.Table(
-    "campaigns", crm_metadata,
+    "campaigns",
+    crm_metadata,
     sa.Column("campaign_id", ID),
     sa.Column("campaign_name", sa.String(200)),
     sa.Column("source", sa.String(32)),  # the lead source it produces
@@ -88,7 +99,8 @@ campaigns = sa.Table(
     sa.Column("updated_at", sa.DateTime),
 )
 campaign_spend = sa.Table(
-    "campaign_spend", crm_metadata,
+    "campaign_spend",
+    crm_metadata,
     sa.Column("campaign_id", ID),
     sa.Column("spend_date", sa.Date),
     sa.Column("amount", MONEY),
@@ -97,7 +109,8 @@ campaign_spend = sa.Table(
 
 # ---------------------------------------------------------------- order system
 products = sa.Table(
-    "products", orders_metadata,
+    "products",
+    orders_metadata,
     sa.Column("product_id", ID),  # p-0001
     sa.Column("product_name", sa.String(200)),
     sa.Column("tier", sa.String(16)),  # core | new | long_tail
@@ -106,7 +119,8 @@ products = sa.Table(
     sa.Column("updated_at", sa.DateTime),
 )
 orders = sa.Table(
-    "orders", orders_metadata,
+    "orders",
+    orders_metadata,
     sa.Column("order_id", sa.Integer),
     sa.Column("customer_id", ID),
     sa.Column("rep_id", ID),
@@ -116,7 +130,8 @@ orders = sa.Table(
     sa.Column("updated_at", sa.DateTime),
 )
 order_lines = sa.Table(
-    "order_lines", orders_metadata,
+    "order_lines",
+    orders_metadata,
     sa.Column("order_line_id", sa.Integer),
     sa.Column("order_id", sa.Integer),
     sa.Column("product_id", ID),
@@ -127,7 +142,8 @@ order_lines = sa.Table(
     sa.Column("updated_at", sa.DateTime),
 )
 inventory_snapshots = sa.Table(
-    "inventory_snapshots", orders_metadata,
+    "inventory_snapshots",
+    orders_metadata,
     sa.Column("product_id", ID),
     sa.Column("snapshot_date", sa.Date),
     sa.Column("units_on_hand", sa.Integer),  # end of day

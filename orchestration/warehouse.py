@@ -1,0 +1,95 @@
+"""The DuckDB warehouse: connections and the one-writer lock.
+
+DuckDB allows one read-write process per file. Every writer (ingest, dbt, publish) holds
+`warehouse_lock` while it writes, so a second run waits a bounded time and then fails
+with a message naming the holder instead of colliding on the file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import Settings
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another process is writing the warehouse."""
+
+
+_held = threading.local()
+
+
+def _lock_path(settings: Settings) -> Path:
+    return settings.warehouse_path.with_name(settings.warehouse_path.name + ".lock")
+
+
+@contextmanager
+def warehouse_lock(settings: Settings, timeout_seconds: float = 30.0) -> Iterator[None]:
+    """Hold the exclusive writer lock; re-entrant within a thread."""
+    depth = getattr(_held, "depth", 0)
+    if depth:
+        _held.depth = depth + 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    path = _lock_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the lock
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise WarehouseBusyError(
+                        f"warehouse {settings.warehouse_path} is being written by another run "
+                        f"({holder}); waited {timeout_seconds:.0f}s. Try again when it finishes."
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+@contextmanager
+def connect_warehouse(
+    settings: Settings, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse; writers also take the writer lock."""
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    if read_only:
+        connection = duckdb.connect(str(settings.warehouse_path), read_only=True)
+        try:
+            yield connection
+        finally:
+            connection.close()
+        return
+    with warehouse_lock(settings):
+        connection = duckdb.connect(str(settings.warehouse_path))
+        try:
+            yield connection
+        finally:
+            connection.close()

@@ -1,0 +1,230 @@
+"""`sales-targets`: generate demo sources, run and backfill quarters, check and preview the plan."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+
+from orchestration.partitions import parse_date, parse_quarter, quarter_label
+from orchestration.settings import Settings
+
+
+class CliError(Exception):
+    """An error the user can fix; printed without a traceback."""
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _partition_keys(settings: Settings) -> list[date]:
+    from orchestration.partitions import quarters_partitions_def
+
+    partitions = quarters_partitions_def(settings.first_quarter_start, settings.fiscal_year_start_month)
+    return [date.fromisoformat(key) for key in partitions.get_partition_keys()]
+
+
+def _quarter(settings: Settings, label: str) -> date:
+    try:
+        start = parse_quarter(label, settings.fiscal_year_start_month)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    known = _partition_keys(settings)
+    if start not in known:
+        fy = settings.fiscal_year_start_month
+        raise CliError(
+            f"quarter {label} is not a partition: quarters run from "
+            f"{quarter_label(known[0], fy)} to {quarter_label(known[-1], fy)}"
+        )
+    return start
+
+
+def _check_sources(settings: Settings) -> None:
+    """Fail early, naming the source, when a source database cannot be reached."""
+    import sqlalchemy as sa
+
+    for name, url in (("CRM", settings.crm_database_url), ("orders", settings.orders_database_url)):
+        masked = sa.engine.make_url(url).render_as_string(hide_password=True)
+        if url.startswith("sqlite:///"):
+            path = url.removeprefix("sqlite:///")
+            from pathlib import Path
+
+            if not Path(path).exists():
+                raise CliError(
+                    f"{name} source {masked} does not exist: run `sales-targets generate` for the demo "
+                    f"sources or set {name.upper()}_DATABASE_URL"
+                )
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect():
+                pass
+        except Exception as exc:  # noqa: BLE001 - any driver error means unreachable
+            raise CliError(f"{name} source {masked} is unreachable: {type(exc).__name__}") from None
+        finally:
+            engine.dispose()
+
+
+def _report_outcome(settings: Settings, outcome) -> int:
+    say(f"run {outcome.run_id} {'succeeded' if outcome.success else 'FAILED'} in {outcome.seconds:.1f}s")
+    say(f"  assets materialized: {len(outcome.materialized)}")
+    if outcome.failed_checks:
+        say(f"  failed checks ({len(outcome.failed_checks)}):")
+        for check in outcome.failed_checks[:20]:
+            say(f"    - {check}")
+    if outcome.error:
+        say(f"  error: {outcome.error}")
+    if outcome.success:
+        say(f"  warehouse: {settings.warehouse_path}")
+        if settings.reporting_path.exists():
+            say(f"  reporting store: {settings.reporting_path}")
+            say(f"  parquet: {settings.parquet_dir}")
+    return 0 if outcome.success else 1
+
+
+def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestration.demo_sources.generate import generate_sources
+
+    orders = int(args.orders_per_quarter * args.scale)
+    say(f"generating demo sources: {orders:,} orders per quarter, seed {args.seed}, "
+        f"reference date {args.reference_date}")
+    summary = generate_sources(
+        args.crm_url or settings.crm_database_url,
+        args.orders_url or settings.orders_database_url,
+        reference_date=args.reference_date,
+        seed=args.seed,
+        orders_per_quarter=orders,
+        first_quarter_start=date.fromisoformat(settings.first_quarter_start),
+        progress=lambda message: say(f"  {message}"),
+    )
+    say(f"wrote {summary.order_lines:,} order lines in {summary.seconds:.1f}s "
+        f"({summary.order_lines_per_second:,.0f} lines/s)")
+    return 0
+
+
+def cmd_prepare(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestration.transform.project import ensure_manifest
+
+    path = ensure_manifest(settings, force=True)
+    say(f"dbt manifest: {path}")
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestration.runner import run_quarters
+
+    start = _quarter(settings, args.quarter)
+    _check_sources(settings)
+    say(f"running {quarter_label(start, settings.fiscal_year_start_month)}"
+        + (f" as of {args.as_of}" if args.as_of else ""))
+    return _report_outcome(settings, run_quarters(settings, start, as_of=args.as_of))
+
+
+def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestration.runner import run_quarters
+
+    first, last = _quarter(settings, args.from_quarter), _quarter(settings, args.to_quarter)
+    if last < first:
+        raise CliError(f"--from {args.from_quarter} is after --to {args.to_quarter}")
+    _check_sources(settings)
+    count = len([q for q in _partition_keys(settings) if first <= q <= last])
+    say(f"backfilling {count} quarters {args.from_quarter}..{args.to_quarter} in one run")
+    return _report_outcome(settings, run_quarters(settings, first, last))
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestration.runner import run_quarters
+
+    started = time.monotonic()
+    say("[1/3] demo sources")
+    if args.regenerate or not (settings.sources_dir / "orders.sqlite").exists():
+        cmd_generate(settings, args)
+    else:
+        say(f"  reusing {settings.sources_dir} (pass --regenerate to rebuild)")
+    keys = _partition_keys(settings)
+    fy = settings.fiscal_year_start_month
+    say(f"[2/3] materializing {len(keys)} quarters {quarter_label(keys[0], fy)}.."
+        f"{quarter_label(keys[-1], fy)} (ingest, dbt, checks, publish)")
+    outcome = run_quarters(settings, keys[0], keys[-1])
+    code = _report_outcome(settings, outcome)
+    if code:
+        return code
+    say("[3/3] outputs")
+    for label, path in (
+        ("warehouse", settings.warehouse_path),
+        ("reporting store", settings.reporting_path),
+        ("parquet", settings.parquet_dir),
+        ("reports", settings.reports_dir / "index.html"),
+        ("data docs", settings.docs_dir),
+    ):
+        if path.exists():
+            say(f"  {label:16} {path}")
+    say(f"demo finished in {time.monotonic() - started:.0f}s; `make dev` shows the runs in Dagster")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sales-targets", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add_generate_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--orders-per-quarter", type=int, default=12_000,
+                         help="orders per quarter in the demo sources (default 12000)")
+        sub.add_argument("--scale", type=float, default=1.0,
+                         help="multiplier on --orders-per-quarter (e.g. 10 for a benchmark)")
+        sub.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+        sub.add_argument("--reference-date", type=lambda v: parse_date(v, "--reference-date"),
+                         default=date.today(), help="'today' of the demo world (default: today)")
+        sub.add_argument("--crm-url", help="SQLAlchemy URL to write the CRM to (default from settings)")
+        sub.add_argument("--orders-url", help="SQLAlchemy URL to write the order system to")
+
+    demo = commands.add_parser("demo", help="generate demo sources and materialize every quarter")
+    add_generate_options(demo)
+    demo.add_argument("--regenerate", action="store_true", help="rebuild the demo sources")
+    demo.set_defaults(handler=cmd_demo)
+
+    generate = commands.add_parser("generate", help="write the demo CRM and order databases")
+    add_generate_options(generate)
+    generate.set_defaults(handler=cmd_generate)
+
+    prepare = commands.add_parser("prepare", help="parse the dbt project (writes the manifest)")
+    prepare.set_defaults(handler=cmd_prepare)
+
+    run = commands.add_parser("run", help="materialize one quarter (ingest, dbt, checks, publish)")
+    run.add_argument("--quarter", required=True, help="quarter as YYYYQn, e.g. 2026Q3")
+    run.add_argument("--as-of", type=lambda v: parse_date(v, "--as-of"),
+                     help="compute as of this date instead of yesterday / the quarter end")
+    run.set_defaults(handler=cmd_run)
+
+    backfill = commands.add_parser("backfill", help="materialize a range of quarters in one run")
+    backfill.add_argument("--from", dest="from_quarter", required=True, help="first quarter, e.g. 2024Q4")
+    backfill.add_argument("--to", dest="to_quarter", required=True, help="last quarter, e.g. 2026Q3")
+    backfill.set_defaults(handler=cmd_backfill)
+
+    try:
+        from orchestration.plan.cli import register_plan_commands
+    except ImportError:  # the plan package is optional at this layer
+        register_plan_commands = None
+    if register_plan_commands:
+        register_plan_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return int(args.handler(settings, args) or 0)
+    except CliError as exc:
+        print(f"sales-targets: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sales-targets: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The one Definitions object of the sales-targets code location.
+
+Loading reads the dbt manifest (run `sales-targets prepare` or `make` first); nothing is
+computed or written at import time.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.ingest.assets import build_ingest_assets
+from orchestration.partitions import quarters_partitions_def
+from orchestration.publish.assets import build_publish_asset
+from orchestration.schedules import build_nightly_schedule
+from orchestration.settings import Settings
+from orchestration.transform.assets import WAREHOUSE_TAG, build_dbt_assets
+from orchestration.transform.project import dbt_project
+
+QUARTER_JOB = "quarter_job"
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    project = dbt_project(settings.dbt_project_dir)
+    project.prepare_if_dev()
+    if not project.manifest_path.exists():
+        raise FileNotFoundError(
+            f"dbt manifest {project.manifest_path} is missing: run `sales-targets prepare` "
+            "(or any make target) to parse the dbt project first"
+        )
+    quarters = quarters_partitions_def(settings.first_quarter_start, settings.fiscal_year_start_month)
+    ingest_assets = build_ingest_assets()
+    dbt_assets = build_dbt_assets(settings, quarters)
+    reporting_keys = [
+        key
+        for assets_def in dbt_assets
+        for key in assets_def.keys
+        if assets_def.group_names_by_key.get(key) == "reporting"
+    ]
+    publish_asset = build_publish_asset(reporting_keys)
+    quarter_job = dg.define_asset_job(
+        QUARTER_JOB,
+        selection=dg.AssetSelection.all(),
+        partitions_def=quarters,
+        executor_def=dg.in_process_executor,  # one DuckDB writer: steps run one after another
+        tags={WAREHOUSE_TAG: "writer"},
+        description="Ingest sources, build the quarter's targets and actuals, check and publish.",
+    )
+    return dg.Definitions(
+        assets=[*ingest_assets, *dbt_assets, publish_asset],
+        jobs=[quarter_job],
+        schedules=[build_nightly_schedule(quarter_job, settings)],
+        resources={
+            "settings": settings,
+            "dbt": DbtCliResource(
+                project_dir=str(settings.dbt_project_dir),
+                profiles_dir=str(settings.dbt_project_dir),
+            ),
+        },
+    )
+
+
+defs = build_definitions(Settings.from_env())

@@ -1,0 +1,1 @@
+"""Publish the reporting tables where BI tools read them, atomically."""

@@ -1,0 +1,98 @@
+"""dbt as two Dagster assets definitions.
+
+- plan and staging (unpartitioned): the plan contract runs first, then `dbt build` of the
+  seeds (the plan) and the staging views, which hold no quarter logic;
+- quarter models (quarter-partitioned): intermediate, marts and reporting, built for the
+  run's quarter window. A backfill of several quarters is one `dbt build` over the range
+  (single-run backfill policy); quarter-keyed marts delete+insert only those quarters.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.partitions import QuarterWindow, parse_date, window_for_partitions
+from orchestration.settings import Settings
+from orchestration.transform.project import dbt_environment, dbt_project
+from orchestration.transform.translator import SalesTargetsTranslator
+from orchestration.warehouse import warehouse_lock
+
+AS_OF_TAG = "sales_targets/as_of_date"
+WAREHOUSE_TAG = "sales_targets/warehouse"
+PLAN_AND_STAGING_SELECT = "resource_type:seed staging"
+QUARTER_MODELS_SELECT = "intermediate marts reporting"
+
+
+def today_in(timezone: str) -> date:
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def dbt_build_args(window: QuarterWindow) -> list[str]:
+    """The dbt command for a quarter window (pure, unit-tested)."""
+    return ["build", "--vars", json.dumps(window.dbt_vars(), sort_keys=True)]
+
+
+def run_window(context: dg.AssetExecutionContext, settings: Settings) -> QuarterWindow:
+    time_window = context.partition_time_window
+    override = context.run.tags.get(AS_OF_TAG)
+    return window_for_partitions(
+        time_window.start,
+        time_window.end,
+        today=today_in(settings.timezone),
+        as_of_override=parse_date(override, f"run tag {AS_OF_TAG}") if override else None,
+    )
+
+
+def validate_plan(settings: Settings) -> None:
+    """Stop before anything is built when the plan breaks a rule (file, row and rule named)."""
+    from orchestration.plan import validate_plan_or_raise
+
+    validate_plan_or_raise(settings.plan_dir)
+
+
+def build_dbt_assets(
+    settings: Settings, partitions_def: dg.PartitionsDefinition
+) -> list[dg.AssetsDefinition]:
+    project = dbt_project(settings.dbt_project_dir)
+    translator = SalesTargetsTranslator()
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        select=PLAN_AND_STAGING_SELECT,
+        name="plan_and_staging",
+        dagster_dbt_translator=translator,
+        project=project,
+        required_resource_keys={"settings"},
+        pool="warehouse",
+    )
+    def plan_and_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        run_settings: Settings = context.resources.settings
+        validate_plan(run_settings)
+        with warehouse_lock(run_settings), dbt_environment(run_settings):
+            yield from dbt.cli(["build"], context=context).stream()
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        select=QUARTER_MODELS_SELECT,
+        name="quarter_models",
+        partitions_def=partitions_def,
+        dagster_dbt_translator=translator,
+        project=project,
+        required_resource_keys={"settings"},
+        pool="warehouse",
+    )
+    def quarter_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        run_settings: Settings = context.resources.settings
+        window = run_window(context, run_settings)
+        context.log.info(
+            f"dbt window {window.quarter_start}..{window.quarter_end} as of {window.as_of_date}"
+        )
+        with warehouse_lock(run_settings), dbt_environment(run_settings):
+            yield from dbt.cli(dbt_build_args(window), context=context).stream()
+
+    return [plan_and_staging, quarter_models]

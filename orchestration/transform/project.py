@@ -1,0 +1,92 @@
+"""The dbt project as Dagster sees it, and the manifest it is loaded from.
+
+Dagster builds its asset graph from `target/manifest.json`, so the manifest must exist
+before definitions load. `ensure_manifest` runs `dbt parse` when it is missing or older
+than any file of the project or the plan (the set-up step and the CLI call it).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from orchestration.settings import Settings
+
+WATCHED_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
+
+
+def dbt_env(settings: Settings) -> dict[str, str]:
+    """Environment every dbt invocation gets: where the warehouse and the plan are."""
+    return {
+        "WAREHOUSE_PATH": str(settings.warehouse_path),
+        "SALES_TARGETS_PLAN_DIR": str(settings.plan_dir),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+@contextmanager
+def dbt_environment(settings: Settings) -> Iterator[None]:
+    """Point dbt subprocesses (which inherit os.environ) at this run's settings."""
+    saved = {key: os.environ.get(key) for key in dbt_env(settings)}
+    os.environ.update(dbt_env(settings))
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@cache
+def dbt_project(project_dir: Path) -> DbtProject:
+    return DbtProject(project_dir=project_dir, profiles_dir=project_dir)
+
+
+def _newest_source_mtime(*folders: Path) -> float:
+    newest = 0.0
+    for folder in folders:
+        if not folder.exists():
+            continue
+        for path in folder.rglob("*"):
+            if path.suffix in WATCHED_SUFFIXES and "target" not in path.parts:
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def manifest_is_stale(settings: Settings) -> bool:
+    manifest = dbt_project(settings.dbt_project_dir).manifest_path
+    if not manifest.exists():
+        return True
+    project = settings.dbt_project_dir
+    watched = [project / "models", project / "macros", project / "tests", settings.plan_dir]
+    newest = max(_newest_source_mtime(*watched), (project / "dbt_project.yml").stat().st_mtime)
+    return newest > manifest.stat().st_mtime
+
+
+def ensure_manifest(settings: Settings, force: bool = False) -> Path:
+    """Parse the dbt project if its manifest is missing or stale; return the manifest path."""
+    project = dbt_project(settings.dbt_project_dir)
+    if force or manifest_is_stale(settings):
+        dbt = Path(sys.executable).with_name("dbt")
+        command = [str(dbt), "parse", "--quiet", "--project-dir", str(settings.dbt_project_dir),
+                   "--profiles-dir", str(settings.dbt_project_dir)]
+        result = subprocess.run(
+            command, env={**os.environ, **dbt_env(settings)}, capture_output=True, text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                "dbt parse failed for "
+                f"{settings.dbt_project_dir}:\n{result.stdout[-4000:]}{result.stderr[-4000:]}"
+            )
+    return project.manifest_path

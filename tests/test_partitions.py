@@ -1,0 +1,95 @@
+from datetime import date, datetime
+
+import pytest
+
+from orchestration.partitions import (
+    parse_quarter,
+    quarter_cron,
+    quarter_end_of,
+    quarter_label,
+    quarter_start_of,
+    quarters_partitions_def,
+    window_for_partitions,
+)
+from orchestration.transform.assets import dbt_build_args
+
+
+def test_calendar_quarters_have_readable_labels_and_round_trip():
+    assert quarter_label(date(2026, 7, 1)) == "2026Q3"
+    assert parse_quarter("2026Q3") == date(2026, 7, 1)
+    assert parse_quarter("2026q1") == date(2026, 1, 1)
+    assert parse_quarter("2026-10-01") == date(2026, 10, 1)
+    assert quarter_end_of(date(2026, 7, 1)) == date(2026, 9, 30)
+    assert quarter_end_of(date(2024, 1, 1)) == date(2024, 3, 31)
+
+
+def test_fiscal_year_starting_in_april_names_the_year_it_ends_in():
+    assert quarter_cron(4) == "0 0 1 1,4,7,10 *"
+    assert quarter_cron(2) == "0 0 1 2,5,8,11 *"
+    assert quarter_label(date(2026, 4, 1), fiscal_year_start_month=4) == "2027Q1"
+    assert quarter_label(date(2027, 1, 1), fiscal_year_start_month=4) == "2027Q4"
+    assert parse_quarter("2027Q1", fiscal_year_start_month=4) == date(2026, 4, 1)
+    assert quarter_start_of(date(2026, 3, 15), fiscal_year_start_month=2) == date(2026, 2, 1)
+
+
+@pytest.mark.parametrize("bad", ["2026Q5", "Q3-2026", "2026-08-01", "2026Q3'; drop table x; --"])
+def test_bad_quarters_are_rejected_with_a_hint(bad):
+    with pytest.raises(ValueError, match="quarter"):
+        parse_quarter(bad)
+
+
+def test_partitions_include_the_running_quarter():
+    partitions = quarters_partitions_def("2024-10-01")
+    keys = partitions.get_partition_keys(current_time=datetime(2026, 11, 26))
+    assert keys[0] == "2024-10-01"
+    assert keys[-1] == "2026-10-01"
+    assert len(keys) == 9
+
+
+def test_first_quarter_must_start_a_quarter():
+    with pytest.raises(ValueError, match="not the first day of a fiscal quarter"):
+        quarters_partitions_def("2024-11-01")
+
+
+def test_running_quarter_is_computed_as_of_yesterday():
+    window = window_for_partitions(date(2026, 10, 1), date(2027, 1, 1), today=date(2026, 11, 26))
+    assert window.dbt_vars() == {
+        "quarter_start": "2026-10-01",
+        "quarter_end": "2026-12-31",
+        "as_of_date": "2026-11-25",
+    }
+
+
+def test_closed_quarter_and_backfill_range_are_as_of_their_end():
+    closed = window_for_partitions(date(2026, 7, 1), date(2026, 10, 1), today=date(2026, 11, 26))
+    assert closed.as_of_date == date(2026, 9, 30)
+    backfill = window_for_partitions(
+        datetime(2024, 10, 1), datetime(2026, 10, 1), today=date(2026, 11, 26)
+    )
+    assert (backfill.quarter_start, backfill.quarter_end) == (date(2024, 10, 1), date(2026, 9, 30))
+    assert backfill.as_of_date == date(2026, 9, 30)
+
+
+def test_as_of_override_is_clamped_to_the_window():
+    pinned = window_for_partitions(
+        date(2026, 7, 1), date(2026, 10, 1), today=date(2026, 11, 26), as_of_override=date(2026, 8, 15)
+    )
+    assert pinned.as_of_date == date(2026, 8, 15)
+    late = window_for_partitions(
+        date(2026, 7, 1), date(2026, 10, 1), today=date(2026, 11, 26), as_of_override=date(2027, 1, 1)
+    )
+    assert late.as_of_date == date(2026, 9, 30)
+
+
+def test_future_quarter_has_nothing_to_compute():
+    with pytest.raises(ValueError, match="has not begun"):
+        window_for_partitions(date(2027, 1, 1), date(2027, 4, 1), today=date(2026, 11, 26))
+
+
+def test_dbt_build_args_pass_the_window_as_json_vars():
+    window = window_for_partitions(date(2026, 7, 1), date(2026, 10, 1), today=date(2026, 11, 26))
+    assert dbt_build_args(window) == [
+        "build",
+        "--vars",
+        '{"as_of_date": "2026-09-30", "quarter_end": "2026-09-30", "quarter_start": "2026-07-01"}',
+    ]

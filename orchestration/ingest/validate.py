@@ -1,0 +1,203 @@
+"""Split a chunk of raw source values into typed good rows and rejections.
+
+Two steps, both driven by the raw contract (`models/raw.py`):
+1. Type parsing, value by value: text in a numeric column or '2025-02-30' in a date
+   column becomes a `type:<kind>` rejection for that row and column. pandera's own
+   coercion fails a whole column at once on such a value, which would not say which
+   row is bad.
+2. The contract itself (lazy), on the rows that parsed: nulls, ranges, allowed values and
+   row rules, each failure case becoming a rejection with a readable rule name.
+
+A row that fails type parsing is reported for that alone; its other rules are checked
+once the source fixes the value. Rejections are a frame with one row per (chunk row,
+rule, column): `row` (position in the chunk), `rule`, `column_name`, `bad_value` (the
+source value as text).
+"""
+
+from __future__ import annotations
+
+import decimal
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from models.raw import ROW_RULE_COLUMNS, RawContract
+
+REJECTION_COLUMNS = ["row", "rule", "column_name", "bad_value"]
+# pandera dtype (as text) -> the kind named in `type:<kind>` rules.
+TYPE_KINDS = {
+    "Int64": "integer",
+    "float64": "decimal",
+    "date": "date",
+    "datetime64[ns]": "timestamp",
+}
+# pandera check names that read better under another name in the quarantine.
+RULE_NAMES = {"not_nullable": "not_null"}
+LARGEST_BIGINT = 2**63
+
+
+class ContractStructureError(ValueError):
+    """A chunk does not have the shape of its contract (a column missing, a dtype bug)."""
+
+
+@dataclass(frozen=True)
+class ChunkVerdict:
+    """The outcome of validating one chunk."""
+
+    typed: pd.DataFrame  # every row, each column parsed to its contract type (NA where it failed)
+    accepted: pd.DataFrame  # rows that passed the contract, coerced by it
+    rejections: pd.DataFrame  # REJECTION_COLUMNS
+
+
+def empty_rejections() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in REJECTION_COLUMNS})
+
+
+def render_value(value: object) -> str | None:
+    """A source value as quarantine text; None stays NULL."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def render_in_key(value: object) -> str:
+    """A source value inside a composite text (record key, row rule); None reads `null`."""
+    text = render_value(value)
+    return "null" if text is None else text
+
+
+def contract_types(contract: type[RawContract]) -> dict[str, str]:
+    """Column -> pandera dtype text, for the source columns the contract requires."""
+    schema = contract.to_schema()
+    return {name: str(column.dtype) for name, column in schema.columns.items() if column.required}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool)
+
+
+def parse_column(values: pd.Series, kind: str) -> pd.Series:
+    """Values parsed to `kind`; NA where a non-null value does not parse."""
+    if kind == "integer":
+        numbers = pd.to_numeric(values, errors="coerce")
+        if pd.api.types.is_integer_dtype(numbers.dtype):
+            return numbers.astype("Int64")
+        whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
+        whole &= numbers.abs() < LARGEST_BIGINT
+        return numbers.where(whole).astype("Int64")
+    if kind == "decimal":
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        return numbers.where(np.isfinite(numbers))
+    if kind in ("date", "timestamp"):
+        # A bare number is not a date, whatever pandas would make of 20250101. Only mixed
+        # columns need the (slow) per-value look.
+        if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) != "string":
+            values = values.where(~values.map(_is_number))
+        parsed = pd.to_datetime(values, errors="coerce", format="ISO8601", utc=True)
+        parsed = parsed.dt.tz_localize(None).astype("datetime64[ns]")
+        return parsed.dt.normalize() if kind == "date" else parsed
+    raise ValueError(f"no parser for column kind {kind!r}")
+
+
+def parse_types(
+    chunk: pd.DataFrame, contract: type[RawContract]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse every typed column; return the typed frame and its `type:<kind>` rejections."""
+    typed = chunk.copy()
+    found = []
+    for name, dtype in contract_types(contract).items():
+        kind = TYPE_KINDS.get(dtype)
+        if kind is None or name not in chunk.columns:
+            continue  # text columns are coerced by pandera; missing ones fail the contract
+        parsed = parse_column(chunk[name], kind)
+        failed = parsed.isna() & chunk[name].notna()
+        if failed.any():
+            found.append(
+                pd.DataFrame(
+                    {
+                        "row": chunk.index[failed],
+                        "rule": f"type:{kind}",
+                        "column_name": name,
+                        "bad_value": [render_value(v) for v in chunk.loc[failed, name]],
+                    }
+                )
+            )
+        typed[name] = parsed
+    rejections = pd.concat(found, ignore_index=True) if found else empty_rejections()
+    return typed, rejections
+
+
+def _row_rule_rejections(failures: pd.DataFrame, chunk: pd.DataFrame, rule: str) -> pd.DataFrame:
+    column_name, shown = ROW_RULE_COLUMNS.get(rule, (None, tuple(chunk.columns)))
+    rows = sorted(set(failures["index"].astype(int)))
+    return pd.DataFrame(
+        {
+            "row": rows,
+            "rule": rule,
+            "column_name": column_name,
+            "bad_value": [
+                ", ".join(f"{c}={render_in_key(chunk.at[row, c])}" for c in shown) for row in rows
+            ],
+        }
+    )
+
+
+def contract_rejections(
+    failure_cases: pd.DataFrame, chunk: pd.DataFrame, table: str
+) -> pd.DataFrame:
+    """pandera failure cases -> rejections; failures not tied to a row are structural errors."""
+    unplaced = failure_cases[failure_cases["index"].isna()]
+    if not unplaced.empty:
+        first = unplaced.iloc[0]
+        raise ContractStructureError(
+            f"raw contract for {table}: check {first['check']} failed on column "
+            f"{first['column']} as a whole ({first['failure_case']}); the source table does "
+            "not have the columns or types of orchestration/ingest/source_tables.py"
+        )
+    parts = []
+    row_level = failure_cases["schema_context"] == "DataFrameSchema"
+    for rule, failures in failure_cases[row_level].groupby("check", sort=False):
+        parts.append(_row_rule_rejections(failures, chunk, str(rule)))
+    columns = failure_cases[~row_level]
+    if not columns.empty:
+        rows = columns["index"].astype(int).to_numpy()
+        names = columns["column"].to_numpy()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": rows,
+                    "rule": [RULE_NAMES.get(c, c) for c in columns["check"].astype(str)],
+                    "column_name": names,
+                    "bad_value": [
+                        render_value(chunk.at[r, n]) for r, n in zip(rows, names, strict=True)
+                    ],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else empty_rejections()
+
+
+def validate_chunk(chunk: pd.DataFrame, contract: type[RawContract], table: str) -> ChunkVerdict:
+    """Type-parse then contract-check one chunk of raw values (index = row position)."""
+    typed, type_rejections = parse_types(chunk, contract)
+    parsed_rows = typed.drop(index=pd.unique(type_rejections["row"]))
+    try:
+        accepted = _validate(contract, parsed_rows)
+        rejections = type_rejections
+    except pa.errors.SchemaErrors as errors:
+        found = contract_rejections(errors.failure_cases, chunk, table)
+        accepted = _validate(contract, parsed_rows.drop(index=pd.unique(found["row"])))
+        rejections = pd.concat([type_rejections, found], ignore_index=True)
+    return ChunkVerdict(typed=typed, accepted=accepted, rejections=rejections)
+
+
+def _validate(contract: type[RawContract], frame: pd.DataFrame) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        # pandera's own failure-case concat warns about a pandas change; nothing to act on.
+        warnings.simplefilter("ignore", FutureWarning)
+        return contract.validate(frame, lazy=True)

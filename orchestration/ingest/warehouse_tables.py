@@ -1,0 +1,79 @@
+"""The warehouse tables ingestion writes: `raw.<table>`, the quarantine and the load log.
+
+- `raw.<table>`: the columns of `raw_layout.raw_columns()`, one row per (key, updated_at).
+- `raw.quarantine`: one row per rejected source row and broken rule.
+- `raw.load_batches`: one row per ingestion batch, with its counts and status
+  (running -> completed | failed; a batch left running by a killed process becomes
+  abandoned when the next batch of that table starts).
+- `raw.load_watermarks`: per table, the `updated_at` up to which the source has been read.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from orchestration.ingest.raw_layout import QUARANTINE_TABLE, RAW_SCHEMA, raw_columns
+from orchestration.ingest.source_tables import SourceTable
+
+LOAD_BATCHES_TABLE = "load_batches"
+LOAD_WATERMARKS_TABLE = "load_watermarks"
+
+QUARANTINE_COLUMNS = {
+    "source_table": "VARCHAR",
+    "record_key": "VARCHAR",
+    "rule": "VARCHAR",
+    "column_name": "VARCHAR",
+    "bad_value": "VARCHAR",
+    "batch_id": "VARCHAR",
+    "loaded_at": "TIMESTAMP",
+}
+LOAD_BATCHES_COLUMNS = {
+    "batch_id": "VARCHAR",
+    "source_table": "VARCHAR",
+    "started_at": "TIMESTAMP",
+    "finished_at": "TIMESTAMP",
+    "status": "VARCHAR",
+    "since": "TIMESTAMP",  # read source rows with updated_at >= since; null = everything
+    "watermark": "TIMESTAMP",  # set when the batch completes
+    "rows_read": "BIGINT",
+    "rows_loaded": "BIGINT",
+    "rows_new": "BIGINT",
+    "rows_quarantined": "BIGINT",
+    "error": "VARCHAR",  # why a failed batch failed
+}
+LOAD_WATERMARKS_COLUMNS = {
+    "source_table": "VARCHAR",
+    "watermark": "TIMESTAMP",
+    "batch_id": "VARCHAR",
+}
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def qualified(table: str) -> str:
+    """`raw."<table>"`, the warehouse name of a raw-schema table."""
+    return f"{RAW_SCHEMA}.{quote(table)}"
+
+
+def _create(connection: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> None:
+    body = ", ".join(f"{quote(name)} {kind}" for name, kind in columns.items())
+    connection.execute(f"create table if not exists {qualified(table)} ({body})")
+
+
+def ensure_ingest_tables(connection: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
+    """Create the raw schema, `raw.<table>` of `source` and the shared tables if missing."""
+    connection.execute(f"create schema if not exists {RAW_SCHEMA}")
+    _create(connection, source.name, raw_columns(source))
+    _create(connection, QUARANTINE_TABLE, QUARANTINE_COLUMNS)
+    _create(connection, LOAD_BATCHES_TABLE, LOAD_BATCHES_COLUMNS)
+    _create(connection, LOAD_WATERMARKS_TABLE, LOAD_WATERMARKS_COLUMNS)
+
+
+def raw_table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+    found = connection.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [RAW_SCHEMA, table],
+    ).fetchone()
+    return bool(found and found[0])

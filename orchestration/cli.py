@@ -23,7 +23,9 @@ def say(message: str) -> None:
 def _partition_keys(settings: Settings) -> list[date]:
     from orchestration.partitions import quarters_partitions_def
 
-    partitions = quarters_partitions_def(settings.first_quarter_start, settings.fiscal_year_start_month)
+    partitions = quarters_partitions_def(
+        settings.first_quarter_start, settings.fiscal_year_start_month
+    )
     return [date.fromisoformat(key) for key in partitions.get_partition_keys()]
 
 
@@ -54,8 +56,8 @@ def _check_sources(settings: Settings) -> None:
 
             if not Path(path).exists():
                 raise CliError(
-                    f"{name} source {masked} does not exist: run `sales-targets generate` for the demo "
-                    f"sources or set {name.upper()}_DATABASE_URL"
+                    f"{name} source {masked} does not exist: run `sales-targets generate` "
+                    f"for the demo sources or set {name.upper()}_DATABASE_URL"
                 )
         engine = sa.create_engine(url)
         try:
@@ -68,7 +70,8 @@ def _check_sources(settings: Settings) -> None:
 
 
 def _report_outcome(settings: Settings, outcome) -> int:
-    say(f"run {outcome.run_id} {'succeeded' if outcome.success else 'FAILED'} in {outcome.seconds:.1f}s")
+    verdict = "succeeded" if outcome.success else "FAILED"
+    say(f"run {outcome.run_id} {verdict} in {outcome.seconds:.1f}s")
     say(f"  assets materialized: {len(outcome.materialized)}")
     if outcome.failed_checks:
         say(f"  failed checks ({len(outcome.failed_checks)}):")
@@ -88,8 +91,10 @@ def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
     from orchestration.demo_sources.generate import generate_sources
 
     orders = int(args.orders_per_quarter * args.scale)
-    say(f"generating demo sources: {orders:,} orders per quarter, seed {args.seed}, "
-        f"reference date {args.reference_date}")
+    say(
+        f"generating demo sources: {orders:,} orders per quarter, seed {args.seed}, "
+        f"reference date {args.reference_date}"
+    )
     summary = generate_sources(
         args.crm_url or settings.crm_database_url,
         args.orders_url or settings.orders_database_url,
@@ -99,8 +104,10 @@ def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
         first_quarter_start=date.fromisoformat(settings.first_quarter_start),
         progress=lambda message: say(f"  {message}"),
     )
-    say(f"wrote {summary.order_lines:,} order lines in {summary.seconds:.1f}s "
-        f"({summary.order_lines_per_second:,.0f} lines/s)")
+    say(
+        f"wrote {summary.order_lines:,} order lines in {summary.seconds:.1f}s "
+        f"({summary.order_lines_per_second:,.0f} lines/s)"
+    )
     return 0
 
 
@@ -117,8 +124,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     start = _quarter(settings, args.quarter)
     _check_sources(settings)
-    say(f"running {quarter_label(start, settings.fiscal_year_start_month)}"
-        + (f" as of {args.as_of}" if args.as_of else ""))
+    say(
+        f"running {quarter_label(start, settings.fiscal_year_start_month)}"
+        + (f" as of {args.as_of}" if args.as_of else "")
+    )
     return _report_outcome(settings, run_quarters(settings, start, as_of=args.as_of))
 
 
@@ -145,8 +154,10 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         say(f"  reusing {settings.sources_dir} (pass --regenerate to rebuild)")
     keys = _partition_keys(settings)
     fy = settings.fiscal_year_start_month
-    say(f"[2/3] materializing {len(keys)} quarters {quarter_label(keys[0], fy)}.."
-        f"{quarter_label(keys[-1], fy)} (ingest, dbt, checks, publish)")
+    say(
+        f"[2/3] materializing {len(keys)} quarters {quarter_label(keys[0], fy)}.."
+        f"{quarter_label(keys[-1], fy)} (ingest, dbt, checks, publish)"
+    )
     outcome = run_quarters(settings, keys[0], keys[-1])
     code = _report_outcome(settings, outcome)
     if code:
@@ -170,14 +181,28 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_generate_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--orders-per-quarter", type=int, default=12_000,
-                         help="orders per quarter in the demo sources (default 12000)")
-        sub.add_argument("--scale", type=float, default=1.0,
-                         help="multiplier on --orders-per-quarter (e.g. 10 for a benchmark)")
+        sub.add_argument(
+            "--orders-per-quarter",
+            type=int,
+            default=12_000,
+            help="orders per quarter in the demo sources (default 12000)",
+        )
+        sub.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="multiplier on --orders-per-quarter (e.g. 10 for a benchmark)",
+        )
         sub.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-        sub.add_argument("--reference-date", type=lambda v: parse_date(v, "--reference-date"),
-                         default=date.today(), help="'today' of the demo world (default: today)")
-        sub.add_argument("--crm-url", help="SQLAlchemy URL to write the CRM to (default from settings)")
+        sub.add_argument(
+            "--reference-date",
+            type=lambda v: parse_date(v, "--reference-date"),
+            default=date.today(),
+            help="'today' of the demo world (default: today)",
+        )
+        sub.add_argument(
+            "--crm-url", help="SQLAlchemy URL to write the CRM to (default from settings)"
+        )
         sub.add_argument("--orders-url", help="SQLAlchemy URL to write the order system to")
 
     demo = commands.add_parser("demo", help="generate demo sources and materialize every quarter")
@@ -194,13 +219,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="materialize one quarter (ingest, dbt, checks, publish)")
     run.add_argument("--quarter", required=True, help="quarter as YYYYQn, e.g. 2026Q3")
-    run.add_argument("--as-of", type=lambda v: parse_date(v, "--as-of"),
-                     help="compute as of this date instead of yesterday / the quarter end")
+    run.add_argument(
+        "--as-of",
+        type=lambda v: parse_date(v, "--as-of"),
+        help="compute as of this date instead of yesterday / the quarter end",
+    )
     run.set_defaults(handler=cmd_run)
 
     backfill = commands.add_parser("backfill", help="materialize a range of quarters in one run")
-    backfill.add_argument("--from", dest="from_quarter", required=True, help="first quarter, e.g. 2024Q4")
-    backfill.add_argument("--to", dest="to_quarter", required=True, help="last quarter, e.g. 2026Q3")
+    backfill.add_argument(
+        "--from", dest="from_quarter", required=True, help="first quarter, e.g. 2024Q4"
+    )
+    backfill.add_argument(
+        "--to", dest="to_quarter", required=True, help="last quarter, e.g. 2026Q3"
+    )
     backfill.set_defaults(handler=cmd_backfill)
 
     try:

@@ -28,7 +28,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             f"dbt manifest {project.manifest_path} is missing: run `sales-targets prepare` "
             "(or any make target) to parse the dbt project first"
         )
-    quarters = quarters_partitions_def(settings.first_quarter_start, settings.fiscal_year_start_month)
+    quarters = quarters_partitions_def(
+        settings.first_quarter_start, settings.fiscal_year_start_month
+    )
     ingest_assets = build_ingest_assets()
     dbt_assets = build_dbt_assets(settings, quarters)
     reporting_keys = [

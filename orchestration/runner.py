@@ -68,9 +68,8 @@ def run_quarters(
     else:
         tags[RANGE_START_TAG] = first.isoformat()
         tags[RANGE_END_TAG] = last.isoformat()
-    tags["sales_targets/quarters"] = (
-        quarter_label(first, settings.fiscal_year_start_month)
-        + ("" if first == last else "-" + quarter_label(last, settings.fiscal_year_start_month))
+    tags["sales_targets/quarters"] = quarter_label(first, settings.fiscal_year_start_month) + (
+        "" if first == last else "-" + quarter_label(last, settings.fiscal_year_start_month)
     )
     started = time.monotonic()
     with warehouse_lock(settings):
@@ -96,11 +95,14 @@ def run_quarters(
     error = None
     if not result.success:
         failures = [event for event in result.all_events if event.is_step_failure]
-        error = "; ".join(
-            f"{event.step_key}: {event.step_failure_data.error.message.strip()}"
-            for event in failures
-            if event.step_failure_data and event.step_failure_data.error
-        ) or "run failed"
+        error = (
+            "; ".join(
+                f"{event.step_key}: {event.step_failure_data.error.message.strip()}"
+                for event in failures
+                if event.step_failure_data and event.step_failure_data.error
+            )
+            or "run failed"
+        )
     return RunOutcome(
         run_id=result.run_id,
         success=result.success,

@@ -73,7 +73,8 @@ class Settings:
             )
         if not 1 <= self.fiscal_year_start_month <= 12:
             raise ValueError(
-                f"SALES_TARGETS_FISCAL_YEAR_START_MONTH must be 1..12, got {self.fiscal_year_start_month}"
+                "SALES_TARGETS_FISCAL_YEAR_START_MONTH must be 1..12, "
+                f"got {self.fiscal_year_start_month}"
             )
 
     @classmethod

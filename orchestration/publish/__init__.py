@@ -1,1 +1,1 @@
-"""Publish the reporting tables where BI tools read them, atomically."""
+"""Publish the reporting tables where BI tools read them, atomically and behind a gate."""

@@ -1,126 +1,280 @@
 """The reporting store: `rpt_*` tables copied out of the warehouse into their own file.
 
-Readers never see a half-written store: the new file is built beside the served one,
-checkpointed and closed, then moved over it with `os.replace` (atomic on one
-filesystem). Parquet goes to a temporary folder that is swapped in the same way.
+Readers never see a half-written store. A publish, holding the publish lock:
+
+1. refuses to start when a gating check failed (`gate.require_checks_passed`);
+2. removes what a killed publish left behind (`.reporting.duckdb.*.tmp`, Parquet staging);
+3. builds the new store in `.reporting.duckdb.<id>.tmp` beside the served file: every
+   `reporting.rpt_*` table of the warehouse plus `rpt_publication` (the old log + a row);
+   CHECKPOINT, close;
+4. runs the gates on the new file (great-expectations, personal-data scan); a failure
+   deletes it;
+5. writes the Parquet version from the new file (not yet served);
+6. `os.replace`s the new file over `reporting.duckdb` (atomic on one filesystem), then
+   swaps the Parquet link; only then
+7. replaces the tables in the optional server target, in one transaction.
+
+Everything before step 6 leaves the served store and Parquet untouched, whatever fails or
+is killed. A kill between the two swaps of step 6 leaves the new store with the previous
+Parquet version for one publish; both carry `rpt_publication`, so it shows. The server
+target comes last because it is a mirror: if it fails, the file store is already
+published, the server keeps its previous version (rolled back) and the error says so.
 """
 
 from __future__ import annotations
 
-import json
+import fcntl
 import os
-import shutil
+import time
 import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
+from orchestration.publish.gate import CheckOutcome, passed_check_names, require_checks_passed
+from orchestration.publish.parquet import (
+    discard_staged_parquet,
+    remove_stale_parquet_files,
+    stage_parquet,
+    swap_in_parquet,
+)
+from orchestration.publish.publication import (
+    PUBLICATION_TABLE,
+    PublicationRecord,
+    caller_fields,
+    create_publication_log,
+    source_watermarks,
+    table_columns,
+)
+from orchestration.publish.server_target import ServerPublication, replace_server_tables
 from orchestration.settings import Settings
+from orchestration.warehouse import warehouse_lock
 
 REPORTING_SCHEMA = "reporting"
+WAREHOUSE_ALIAS = "warehouse"
+
+# A gate inspects the finished new store file and raises to stop the publish.
+StoreGate = Callable[[Path], None]
+
+
+class PublishBusyError(RuntimeError):
+    """Another publish holds the publish lock."""
 
 
 @dataclass(frozen=True)
 class Publication:
     path: Path
     parquet_dir: Path
+    publication_id: str = ""
+    publication_number: int = 0
     row_counts: dict[str, int] = field(default_factory=dict)
     quarters: list[str] = field(default_factory=list)
+    checks_passed: list[str] = field(default_factory=list)
+    server: ServerPublication | None = None
 
 
-def reporting_tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
+def staging_file_pattern(target: Path) -> str:
+    """Glob for the new-store files a publish writes beside `target` (and their WALs)."""
+    return f".{target.name}.*.tmp*"
+
+
+def remove_stale_temp_files(settings: Settings) -> list[Path]:
+    """Delete what killed publishes left. Only call while holding the publish lock."""
+    target = settings.reporting_path
+    removed = []
+    for path in target.parent.glob(staging_file_pattern(target)):
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    removed.extend(remove_stale_parquet_files(settings.parquet_dir))
+    return removed
+
+
+@contextmanager
+def publish_lock(settings: Settings, timeout_seconds: float = 120.0) -> Iterator[None]:
+    """One publish at a time per reporting store (readers never take it)."""
+    target = settings.reporting_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path = target.with_name(f".{target.name}.publish.lock")
+    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the lock
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise PublishBusyError(
+                        f"another publish of {target} is running ({holder}); waited "
+                        f"{timeout_seconds:.0f}s. Try again when it finishes."
+                    ) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+def warehouse_reporting_tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
     rows = connection.execute(
         "select table_name from information_schema.tables "
         "where table_catalog = ? and table_schema = ? and table_name like 'rpt\\_%' escape '\\' "
         "order by table_name",
         [catalog, REPORTING_SCHEMA],
     ).fetchall()
-    return [name for (name,) in rows]
+    return [name for (name,) in rows if name != PUBLICATION_TABLE]
 
 
-def _has_column(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    columns = connection.execute(f"describe main.{table}").fetchall()
-    return any(row[0] == column for row in columns)
+def _newest_as_of_date(
+    connection: duckdb.DuckDBPyConnection, catalog: str, tables: Sequence[str]
+) -> date | None:
+    newest = None
+    for table in tables:
+        if "as_of_date" in table_columns(connection, catalog, "main", table):
+            (value,) = connection.execute(f"select max(as_of_date) from main.{table}").fetchone()
+            if isinstance(value, datetime):
+                value = value.date()
+            if value is not None and (newest is None or value > newest):
+                newest = value
+    return newest
+
+
+def build_store_file(
+    settings: Settings,
+    destination: Path,
+    publication_id: str,
+    publication_row: Mapping[str, object] | None = None,
+    checks: Sequence[CheckOutcome] = (),
+) -> PublicationRecord:
+    """Write a complete store to `destination` (a new file): warehouse `reporting.rpt_*`
+    tables plus `rpt_publication`; checkpointed and closed on return."""
+    fields = caller_fields(publication_row)
+    connection = duckdb.connect(str(destination))
+    try:
+        catalog = connection.execute("select current_database()").fetchone()[0]
+        with warehouse_lock(settings):
+            if not settings.warehouse_path.exists():
+                raise FileNotFoundError(
+                    f"warehouse {settings.warehouse_path} does not exist: run the pipeline for a "
+                    "quarter before publishing"
+                )
+            connection.execute(
+                f"attach '{settings.warehouse_path}' as {WAREHOUSE_ALIAS} (read_only)"
+            )
+            tables = warehouse_reporting_tables(connection, WAREHOUSE_ALIAS)
+            if not tables:
+                raise RuntimeError(
+                    f"no rpt_* tables in schema {REPORTING_SCHEMA} of {settings.warehouse_path}: "
+                    "run the pipeline for a quarter before publishing"
+                )
+            row_counts: dict[str, int] = {}
+            quarters: set[str] = set()
+            for table in tables:
+                connection.execute(
+                    f"create table main.{table} as "
+                    f"select * from {WAREHOUSE_ALIAS}.{REPORTING_SCHEMA}.{table}"
+                )
+                row_counts[table] = connection.execute(
+                    f"select count(*) from main.{table}"
+                ).fetchone()[0]
+                if "quarter" in table_columns(connection, catalog, "main", table):
+                    quarters.update(
+                        str(q)
+                        for (q,) in connection.execute(
+                            f"select distinct quarter from main.{table} where quarter is not null"
+                        ).fetchall()
+                    )
+            watermarks = source_watermarks(connection, WAREHOUSE_ALIAS)
+            connection.execute(f"detach {WAREHOUSE_ALIAS}")
+        draft = PublicationRecord(
+            publication_number=0,
+            publication_id=publication_id,
+            published_at=datetime.now(UTC).replace(tzinfo=None),
+            quarters=sorted(quarters),
+            as_of_date=fields.get("as_of_date") or _newest_as_of_date(connection, catalog, tables),
+            source_watermarks=watermarks,
+            row_counts=dict(sorted(row_counts.items())),
+            checks_passed=passed_check_names(checks),
+            run_id=fields.get("run_id"),
+        )
+        record = create_publication_log(connection, settings.reporting_path, draft)
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+    return record
+
+
+def _fsync_directory(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def swap_in_store(new_store: Path, target: Path) -> None:
+    """Move a finished store over the served one: readers see the old or the new file."""
+    os.chmod(new_store, 0o644)
+    os.replace(new_store, target)
+    _fsync_directory(target.parent)  # the rename survives a power cut
 
 
 def publish_reporting_store(
-    settings: Settings, publication_row: dict[str, object] | None = None
+    settings: Settings,
+    publication_row: Mapping[str, object] | None = None,
+    *,
+    checks: Sequence[CheckOutcome] = (),
+    gates: Sequence[StoreGate] = (),
 ) -> Publication:
-    """Copy every `reporting.rpt_*` table into a fresh reporting.duckdb and swap it in."""
+    """Publish the warehouse's `reporting.rpt_*` tables (see the module docstring).
+
+    `publication_row` may set `run_id` and `as_of_date`; `checks` are the checks that gate
+    this publish (any failed blocking one refuses it, raising `PublishBlockedError`);
+    `gates` inspect the new file before it is swapped in and raise to stop.
+    """
+    require_checks_passed(checks)
     target = settings.reporting_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging_file = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    row_counts: dict[str, int] = {}
-    quarters: set[str] = set()
-    connection = duckdb.connect(str(staging_file))
-    try:
-        connection.execute(f"attach '{settings.warehouse_path}' as warehouse (read_only)")
-        tables = reporting_tables(connection, "warehouse")
-        if not tables:
-            raise RuntimeError(
-                f"no rpt_* tables in schema {REPORTING_SCHEMA} of {settings.warehouse_path}: "
-                "run the pipeline for a quarter before publishing"
+    with publish_lock(settings):
+        remove_stale_temp_files(settings)
+        publication_id = uuid.uuid4().hex
+        new_store = target.with_name(f".{target.name}.{publication_id}.tmp")
+        staged_parquet: Path | None = None
+        try:
+            record = build_store_file(settings, new_store, publication_id, publication_row, checks)
+            for gate in gates:
+                gate(new_store)
+            staged_parquet = stage_parquet(
+                new_store, settings.parquet_dir, f"{record.publication_number:06d}-{publication_id}"
             )
-        for table in tables:
-            connection.execute(
-                f"create table main.{table} as select * from warehouse.{REPORTING_SCHEMA}.{table}"
-            )
-            row_counts[table] = connection.execute(f"select count(*) from main.{table}").fetchone()[0]
-            if _has_column(connection, table, "quarter"):
-                quarters.update(
-                    q for (q,) in connection.execute(f"select distinct quarter from main.{table}").fetchall()
-                )
-        record = {
-            "published_at": datetime.now(UTC).replace(tzinfo=None),
-            "quarters": ",".join(sorted(quarters)),
-            "row_counts": json.dumps(row_counts, sort_keys=True),
-            **(publication_row or {}),
-        }
-        columns = ", ".join(record)
-        placeholders = ", ".join("?" for _ in record)
-        connection.execute(
-            "create table main.rpt_publication as select * from (values "
-            f"({placeholders})) as t({columns})",
-            list(record.values()),
-        )
-        connection.execute("detach warehouse")
-        _write_parquet(connection, settings.parquet_dir, tables)
-        connection.execute("checkpoint")
-    except BaseException:
-        connection.close()
-        staging_file.unlink(missing_ok=True)
-        raise
-    connection.close()
-    os.chmod(staging_file, 0o644)
-    os.replace(staging_file, target)
-    return Publication(target, settings.parquet_dir, row_counts, sorted(quarters))
-
-
-def _write_parquet(connection: duckdb.DuckDBPyConnection, parquet_dir: Path, tables: list[str]) -> None:
-    """Write Parquet (hive-partitioned by quarter) to a new folder, then swap it in."""
-    parquet_dir.parent.mkdir(parents=True, exist_ok=True)
-    fresh = parquet_dir.with_name(f".{parquet_dir.name}.{uuid.uuid4().hex}.tmp")
-    fresh.mkdir()
-    try:
-        for table in tables:
-            destination = fresh / table
-            if _has_column(connection, table, "quarter"):
-                connection.execute(
-                    f"copy (select * from main.{table}) to '{destination}' "
-                    "(format parquet, partition_by (quarter))"
-                )
-            else:
-                destination.mkdir()
-                connection.execute(
-                    f"copy (select * from main.{table}) to '{destination / 'data.parquet'}' (format parquet)"
-                )
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    retired = parquet_dir.with_name(f".{parquet_dir.name}.{uuid.uuid4().hex}.old")
-    if parquet_dir.exists():
-        os.replace(parquet_dir, retired)
-    os.replace(fresh, parquet_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+            swap_in_store(new_store, target)
+        except BaseException:
+            for leftover in target.parent.glob(f".{target.name}.{publication_id}.tmp*"):
+                leftover.unlink(missing_ok=True)
+            discard_staged_parquet(staged_parquet)
+            raise
+        swap_in_parquet(staged_parquet, settings.parquet_dir)
+        server = None
+        if settings.reporting_database_url:
+            server = replace_server_tables(target, settings.reporting_database_url)
+    return Publication(
+        path=target,
+        parquet_dir=settings.parquet_dir,
+        publication_id=publication_id,
+        publication_number=record.publication_number,
+        row_counts=record.row_counts,
+        quarters=record.quarters,
+        checks_passed=record.checks_passed,
+        server=server,
+    )

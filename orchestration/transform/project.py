@@ -78,10 +78,20 @@ def ensure_manifest(settings: Settings, force: bool = False) -> Path:
     project = dbt_project(settings.dbt_project_dir)
     if force or manifest_is_stale(settings):
         dbt = Path(sys.executable).with_name("dbt")
-        command = [str(dbt), "parse", "--quiet", "--project-dir", str(settings.dbt_project_dir),
-                   "--profiles-dir", str(settings.dbt_project_dir)]
+        command = [
+            str(dbt),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(settings.dbt_project_dir),
+            "--profiles-dir",
+            str(settings.dbt_project_dir),
+        ]
         result = subprocess.run(
-            command, env={**os.environ, **dbt_env(settings)}, capture_output=True, text=True,
+            command,
+            env={**os.environ, **dbt_env(settings)},
+            capture_output=True,
+            text=True,
             check=False,
         )
         if result.returncode != 0:

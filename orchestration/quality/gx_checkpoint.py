@@ -1,0 +1,220 @@
+"""great-expectations checkpoint over the published tables, with Data Docs.
+
+GX 1.x cannot validate DuckDB through SQLAlchemy (every expectation fails with an
+IndexError upstream), so each table of the store is exported to a Parquet file in a
+temporary folder and validated through GX's pandas filesystem datasource: the published
+tables are aggregates, small enough for pandas. DECIMAL columns are exported as DOUBLE
+(pandas has no decimal dtype; sign and nulls, which the rules check, are unchanged).
+
+The GX context is ephemeral (nothing written into the repository); its one Data Docs
+site is rendered to a temporary folder and swapped in at `docs_dir`, so the docs always
+show exactly the latest validation. Offline, the docs render unstyled (CSS from a CDN).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.publish.reader import open_store_read_only, store_columns, store_tables
+from orchestration.quality.expectations import PUBLISHED_TABLES, build_suite, expectations_for
+from orchestration.settings import Settings
+
+CHECKPOINT_NAME = "published_reporting_store"
+DATASOURCE_NAME = "published_reporting_store"
+DOCS_SITE_NAME = "reporting"
+SAMPLE_SIZE = 5
+
+
+@dataclass(frozen=True)
+class ExpectationFailure:
+    table: str
+    expectation: str
+    column: str | None
+    unexpected_count: int | None
+    sample: list[object] = field(default_factory=list)
+
+    def describe(self) -> str:
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        count = "" if self.unexpected_count is None else f": {self.unexpected_count} row(s)"
+        sample = f", e.g. {self.sample}" if self.sample else ""
+        return f"{where} fails {self.expectation}{count}{sample}"
+
+
+@dataclass(frozen=True)
+class ValidationSummary:
+    success: bool
+    suites: list[str]
+    skipped_tables: list[str]  # listed in the published interface, absent from the store
+    expectations_evaluated: int
+    failures: list[ExpectationFailure]
+    docs_index: Path
+    seconds: float
+
+    def describe(self) -> str:
+        head = (
+            f"great-expectations: {len(self.suites)} suite(s), {self.expectations_evaluated} "
+            f"expectation(s), {len(self.failures)} failed"
+        )
+        lines = [head, *(f"  - {failure.describe()}" for failure in self.failures[:20])]
+        return "\n".join(lines)
+
+
+def _export_for_validation(store: Path, folder: Path) -> dict[str, list[str]]:
+    """One Parquet file per `rpt_*` table; return each table's columns."""
+    exported: dict[str, list[str]] = {}
+    connection = open_store_read_only(store)
+    try:
+        for table in store_tables(connection):
+            columns = store_columns(connection, table)
+            select = ", ".join(
+                f'cast("{name}" as double) as "{name}"'
+                if kind.upper().startswith("DECIMAL")
+                else f'"{name}"'
+                for name, kind in columns
+            )
+            target = str(folder / f"{table}.parquet").replace("'", "''")
+            connection.execute(
+                f"copy (select {select} from main.{table}) to '{target}' (format parquet)"
+            )
+            exported[table] = [name for name, _ in columns]
+    finally:
+        connection.close()
+    return exported
+
+
+def _context(docs_staging: Path):
+    from great_expectations.data_context import get_context
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        data_docs_sites={
+            DOCS_SITE_NAME: {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_staging),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    return get_context(project_config=config, mode="ephemeral")
+
+
+def _failures(table: str, result) -> list[ExpectationFailure]:
+    failures = []
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        config = outcome.expectation_config
+        kwargs = config.kwargs
+        column = kwargs.get("column") or ",".join(
+            kwargs.get("column_list")
+            or [c for c in (kwargs.get("column_A"), kwargs.get("column_B")) if c]
+        )
+        details = outcome.result or {}
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            details = {"partial_unexpected_list": [outcome.exception_info.get("exception_message")]}
+        failures.append(
+            ExpectationFailure(
+                table=table,
+                expectation=config.type,
+                column=column or None,
+                unexpected_count=details.get("unexpected_count"),
+                sample=list(details.get("partial_unexpected_list") or [])[:SAMPLE_SIZE],
+            )
+        )
+    return failures
+
+
+def _swap_in_folder(staged: Path, target: Path) -> None:
+    retired = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(staged, target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def validate_store_file(store: Path, docs_dir: Path) -> ValidationSummary:
+    """Run the checkpoint over every `rpt_*` table of the store file; render Data Docs to
+    `docs_dir` (its `index.html`)."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"  # before GX is imported: no phoning home
+    import great_expectations as gx
+
+    started = time.monotonic()
+    docs_dir.parent.mkdir(parents=True, exist_ok=True)
+    docs_staging = docs_dir.with_name(f".{docs_dir.name}.{uuid.uuid4().hex}.tmp")
+    with tempfile.TemporaryDirectory(prefix="gx-published-") as folder:
+        exported = _export_for_validation(store, Path(folder))
+        context = _context(docs_staging)
+        datasource = context.data_sources.add_pandas_filesystem(
+            DATASOURCE_NAME, base_directory=Path(folder)
+        )
+        definitions = []
+        for table, columns in exported.items():
+            asset = datasource.add_parquet_asset(table)
+            batch = asset.add_batch_definition_path(f"{table}_whole_table", path=f"{table}.parquet")
+            suite = context.suites.add(build_suite(expectations_for(table), columns))
+            definitions.append(
+                context.validation_definitions.add(
+                    gx.ValidationDefinition(name=table, data=batch, suite=suite)
+                )
+            )
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=CHECKPOINT_NAME,
+                validation_definitions=definitions,
+                actions=[
+                    gx.checkpoint.UpdateDataDocsAction(
+                        name="update_data_docs", site_names=[DOCS_SITE_NAME]
+                    )
+                ],
+                result_format="SUMMARY",
+            )
+        )
+        try:
+            result = checkpoint.run()
+        except BaseException:
+            shutil.rmtree(docs_staging, ignore_errors=True)
+            raise
+    failures: list[ExpectationFailure] = []
+    evaluated = 0
+    suites = []
+    for validation in result.run_results.values():
+        table = validation.suite_name
+        suites.append(table)
+        evaluated += validation.statistics["evaluated_expectations"]
+        failures.extend(_failures(table, validation))
+    _swap_in_folder(docs_staging, docs_dir)
+    listed = {spec.table for spec in PUBLISHED_TABLES}
+    return ValidationSummary(
+        success=bool(result.success),
+        suites=sorted(suites),
+        skipped_tables=sorted(listed - set(exported)),
+        expectations_evaluated=evaluated,
+        failures=failures,
+        docs_index=docs_dir / "index.html",
+        seconds=time.monotonic() - started,
+    )
+
+
+def validate_published_store(settings: Settings) -> ValidationSummary:
+    """Validate the served `reporting.duckdb`; Data Docs go to `docs_dir/gx`."""
+    return validate_store_file(settings.reporting_path, gx_docs_dir(settings))
+
+
+def gx_docs_dir(settings: Settings) -> Path:
+    return settings.docs_dir / "gx"

@@ -1,0 +1,301 @@
+"""No personal data in reporting: scan every text column for emails, phones and names.
+
+The scan reads every VARCHAR column of every table of a DuckDB store (a path or an open
+connection) or of a Parquet folder (one sub-folder per table, as published). It looks
+for email addresses and phone numbers by pattern, and for literal values the caller
+knows are personal (customer names, emails, phones from the CRM), case-insensitively as
+substrings. Matching runs inside DuckDB over the distinct values, so a large store is not
+pulled into Python, and a needle is compared only with the values sharing its rarest
+character pair, so thousands of customer names cost about as much as a few.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.publish.reader import open_store_read_only
+from orchestration.settings import Settings
+from orchestration.warehouse import warehouse_lock
+
+# RE2 syntax (DuckDB's regexp engine).
+EMAIL_PATTERN = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+# A run of digits with phone-like separators; refined in Python (digit count, not a date).
+PHONE_CANDIDATE_PATTERN = r"\+?\(?[0-9][0-9 ().\-]{7,}[0-9]"
+_PHONE_DIGITS = range(9, 16)  # E.164 allows at most 15 digits
+_DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}(:\d{2})?)?")
+_PHONE_CANDIDATE = re.compile(PHONE_CANDIDATE_PATTERN)
+_DECIMAL_NUMBER = re.compile(r"^\d+\.\d+$")  # an amount like 12000000.00, not a phone
+# Shorter ASCII literals match whole values only: as substrings they hit ordinary words.
+# (Non-ASCII ones, e.g. two-character Chinese names, match as substrings from 2 characters.)
+MIN_SUBSTRING_NEEDLE = 4
+SAMPLE_SIZE = 3
+
+
+class PersonalDataError(RuntimeError):
+    """Personal data was found where only aggregates may be published."""
+
+
+@dataclass(frozen=True)
+class PersonalDataFinding:
+    table: str
+    column: str
+    kind: str  # "email", "phone" or "listed value"
+    rows: int
+    sample: tuple[str, ...]
+
+    def describe(self) -> str:
+        sample = list(self.sample)
+        return f"{self.table}.{self.column}: {self.kind} in {self.rows} row(s), e.g. {sample}"
+
+
+@contextmanager
+def _scan_connection(source: Path | duckdb.DuckDBPyConnection):
+    """(connection, {table: SQL relation}) for a store path, Parquet folder or connection."""
+    if isinstance(source, duckdb.DuckDBPyConnection):
+        yield source, _duckdb_relations(source)
+        return
+    path = Path(source)
+    if path.is_dir():
+        connection = duckdb.connect(":memory:")
+        try:
+            yield connection, _parquet_relations(path)
+        finally:
+            connection.close()
+        return
+    connection = open_store_read_only(path)
+    try:
+        yield connection, _duckdb_relations(connection)
+    finally:
+        connection.close()
+
+
+def _duckdb_relations(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = connection.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_type = 'BASE TABLE' "
+        "order by table_schema, table_name"
+    ).fetchall()
+    return {
+        (name if schema == "main" else f"{schema}.{name}"): f'"{schema}"."{name}"'
+        for schema, name in rows
+    }
+
+
+def _parquet_relations(folder: Path) -> dict[str, str]:
+    relations = {}
+    for table_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if any(table_dir.rglob("*.parquet")):
+            glob = str(table_dir / "**" / "*.parquet").replace("'", "''")
+            relations[table_dir.name] = f"read_parquet('{glob}', hive_partitioning = true)"
+    return relations
+
+
+def _text_columns(connection: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    rows = connection.execute(f"describe select * from {relation}").fetchall()
+    return [name for name, kind, *_ in rows if kind.upper() == "VARCHAR"]
+
+
+def _looks_like_phone(value: str) -> bool:
+    """A phone number: 9-15 digits, not a date or timestamp, not part of a longer token
+    (ids, hashes); a bare digit run counts only as a whole value (numbers in JSON don't)."""
+    whole = value.strip()
+    for match in _PHONE_CANDIDATE.finditer(value):
+        text = match.group(0)
+        before = value[match.start() - 1] if match.start() else " "
+        after = value[match.end()] if match.end() < len(value) else " "
+        if before.isalnum() or after.isalnum():
+            continue
+        digits = sum(ch.isdigit() for ch in text)
+        if digits not in _PHONE_DIGITS or _DATE_LIKE.match(text.lstrip("+(")):
+            continue
+        if _DECIMAL_NUMBER.match(text):
+            continue
+        if text.isdigit() and text != whole:
+            continue
+        return True
+    return False
+
+
+def _collect_text_values(connection: duckdb.DuckDBPyConnection, relations: dict[str, str]) -> None:
+    """`_pd_values`: every distinct non-null value of every text column, with its count."""
+    connection.execute(
+        "create or replace temp table _pd_values "
+        "(table_name varchar, column_name varchar, value varchar, n bigint, lowered varchar)"
+    )
+    for table, relation in relations.items():
+        for column in _text_columns(connection, relation):
+            connection.execute(
+                f'insert into _pd_values select ?, ?, "{column}", count(*), lower("{column}") '
+                f'from {relation} where "{column}" is not null group by all',
+                [table, column],
+            )
+
+
+def _findings(kind: str, rows: list[tuple]) -> list[PersonalDataFinding]:
+    return [
+        PersonalDataFinding(table, column, kind, int(count), tuple(sample))
+        for table, column, count, sample in rows
+    ]
+
+
+_PER_COLUMN = (
+    f"select table_name, column_name, sum(n), list(value order by value)[1:{SAMPLE_SIZE}] "
+    "from _pd_values where {condition} group by all order by all"
+)
+
+
+def _email_findings(connection: duckdb.DuckDBPyConnection) -> list[PersonalDataFinding]:
+    query = _PER_COLUMN.format(condition="regexp_matches(value, ?)")
+    return _findings("email", connection.execute(query, [EMAIL_PATTERN]).fetchall())
+
+
+def _phone_findings(connection: duckdb.DuckDBPyConnection) -> list[PersonalDataFinding]:
+    candidates = connection.execute(
+        "select table_name, column_name, value, n from _pd_values "
+        "where regexp_matches(value, ?) order by all",
+        [PHONE_CANDIDATE_PATTERN],
+    ).fetchall()
+    grouped: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for table, column, value, count in candidates:
+        if _looks_like_phone(value):
+            grouped.setdefault((table, column), []).append((value, count))
+    return [
+        PersonalDataFinding(
+            table,
+            column,
+            "phone",
+            sum(count for _, count in hits),
+            tuple(value for value, _ in hits[:SAMPLE_SIZE]),
+        )
+        for (table, column), hits in grouped.items()
+    ]
+
+
+# Substring search without comparing every needle with every value: each needle is looked
+# up only among the values holding its rarest character pair (bigram), then confirmed
+# with `contains`. A needle with a pair no value holds cannot occur and is dropped.
+_LISTED_VALUES = f"""
+with eligible as (
+    select needle from _pd_needles
+    where length(needle) >= {MIN_SUBSTRING_NEEDLE}
+       or (length(needle) >= 2 and regexp_matches(needle, '[[:^ascii:]]'))
+),
+needle_pairs as (
+    select needle, unnest(list_distinct([substr(needle, i, 2) for i in range(1, length(needle))]))
+        as pair
+    from eligible
+),
+value_pairs as (
+    select lowered, unnest(list_distinct(
+        [substr(lowered, i, 2) for i in range(1, length(lowered))])) as pair
+    from (select distinct lowered from _pd_values)
+),
+pair_counts as (select pair, count(*) as values_with_pair from value_pairs group by pair),
+keyed as (
+    select p.needle, arg_min(p.pair, c.values_with_pair) as key_pair,
+           count(c.pair) = count(*) as every_pair_occurs
+    from needle_pairs p left join pair_counts c using (pair)
+    group by p.needle
+),
+substring_hits as (
+    select distinct v.lowered
+    from keyed k join value_pairs v on v.pair = k.key_pair
+    where k.every_pair_occurs and contains(v.lowered, k.needle)
+),
+whole_value_hits as (
+    select distinct lowered from _pd_values where trim(lowered) in (select needle from _pd_needles)
+),
+hits as (select lowered from substring_hits union select lowered from whole_value_hits)
+"""
+
+
+def _listed_value_findings(
+    connection: duckdb.DuckDBPyConnection, needles: Iterable[str]
+) -> list[PersonalDataFinding]:
+    values = sorted({str(n).strip().lower() for n in needles if n is not None and str(n).strip()})
+    if not values:
+        return []
+    connection.execute("create or replace temp table _pd_needles (needle varchar)")
+    connection.execute("insert into _pd_needles select unnest(?::varchar[])", [values])
+    query = _LISTED_VALUES + _PER_COLUMN.format(condition="lowered in (select lowered from hits)")
+    return _findings("listed value", connection.execute(query).fetchall())
+
+
+def scan_for_personal_data(
+    source: Path | duckdb.DuckDBPyConnection, needles: Iterable[str] = ()
+) -> list[PersonalDataFinding]:
+    """Findings of emails, phone numbers and `needles` in every text column of `source`:
+    a DuckDB file or open connection (every table) or a published Parquet folder.
+
+    Needles match case-insensitively as substrings; ASCII needles shorter than
+    `MIN_SUBSTRING_NEEDLE` match whole values only ("Li" must not hit "online").
+    """
+    with _scan_connection(source) as (connection, relations):
+        try:
+            _collect_text_values(connection, relations)
+            return [
+                *_email_findings(connection),
+                *_phone_findings(connection),
+                *_listed_value_findings(connection, needles),
+            ]
+        finally:
+            connection.execute("drop table if exists _pd_values")
+            connection.execute("drop table if exists _pd_needles")
+
+
+def require_no_personal_data(
+    source: Path | duckdb.DuckDBPyConnection, needles: Iterable[str] = ()
+) -> None:
+    """Raise `PersonalDataError` naming every table and column holding personal data."""
+    findings = scan_for_personal_data(source, needles)
+    if findings:
+        where = "\n".join(f"  - {finding.describe()}" for finding in findings)
+        raise PersonalDataError(
+            f"personal data found in {source}; reporting tables may hold no customer emails, "
+            f"phones or names:\n{where}"
+        )
+
+
+CUSTOMER_PERSONAL_COLUMNS = ("customer_name", "email", "phone")
+
+
+def personal_data_needles(settings: Settings) -> list[str]:
+    """Customer names, emails and phones from the warehouse's `raw.customers`, if loaded."""
+    if not settings.warehouse_path.exists():
+        return []
+    # Read-only attach of the warehouse: no writer may hold it meanwhile.
+    with warehouse_lock(settings):
+        return _customer_values(settings.warehouse_path)
+
+
+def _customer_values(warehouse_path: Path) -> list[str]:
+    connection = duckdb.connect(":memory:")
+    try:
+        quoted = str(warehouse_path).replace("'", "''")
+        connection.execute(f"attach '{quoted}' as warehouse (read_only)")
+        present = {
+            name
+            for (name,) in connection.execute(
+                "select column_name from information_schema.columns where table_catalog = "
+                "'warehouse' and table_schema = 'raw' and table_name = 'customers'"
+            ).fetchall()
+        }
+        columns = [c for c in CUSTOMER_PERSONAL_COLUMNS if c in present]
+        needles: set[str] = set()
+        for column in columns:
+            needles.update(
+                value
+                for (value,) in connection.execute(
+                    f"select distinct {column} from warehouse.raw.customers "
+                    f"where {column} is not null"
+                ).fetchall()
+            )
+    finally:
+        connection.close()
+    return sorted(needles)

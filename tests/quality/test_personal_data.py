@@ -1,0 +1,107 @@
+"""No customer emails, phones or names in anything published."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.publish.parquet import write_parquet_tables
+from orchestration.quality.personal_data import (
+    PersonalDataError,
+    personal_data_needles,
+    require_no_personal_data,
+    scan_for_personal_data,
+)
+
+CUSTOMER_NAMES = ["Zhang Wei", "Maria Gonzalez"]
+
+
+def findings_of(source, needles=()) -> set[tuple[str, str, str, int]]:
+    return {(f.table, f.column, f.kind, f.rows) for f in scan_for_personal_data(source, needles)}
+
+
+def test_a_clean_store_passes(store):
+    path = store()
+    # dates, node paths, money in messages and the publication log look nothing like a phone
+    assert scan_for_personal_data(path, CUSTOMER_NAMES) == []
+    require_no_personal_data(path, CUSTOMER_NAMES)
+
+
+def test_a_planted_email_is_found_in_the_store_and_in_parquet(store, tmp_path):
+    path = store(
+        [
+            "update rpt_warnings set message = message || ' (ask zhang.wei@example.com)' "
+            "where level = 'red'"
+        ]
+    )
+
+    assert findings_of(path) == {("rpt_warnings", "message", "email", 1)}
+    parquet = tmp_path / "parquet"
+    write_parquet_tables(path, parquet)
+    assert findings_of(parquet) == {("rpt_warnings", "message", "email", 1)}
+    with pytest.raises(PersonalDataError, match=r"rpt_warnings\.message: email in 1 row\(s\)"):
+        require_no_personal_data(path)
+
+
+def test_phones_and_listed_names_are_found(store):
+    path = store(
+        [
+            "update rpt_action_plans set owner = 'Maria Gonzalez'",
+            "update rpt_warnings set owner = '+86 138 1234 5678' where level = 'amber'",
+            "update rpt_target_tree set revision_reason = 'customer asked: call (555) 201-7788' "
+            "where node_id = 'total'",
+        ]
+    )
+
+    assert findings_of(path, CUSTOMER_NAMES) == {
+        ("rpt_action_plans", "owner", "listed value", 1),
+        ("rpt_warnings", "owner", "phone", 1),
+        ("rpt_target_tree", "revision_reason", "phone", 1),
+    }
+
+
+def test_an_open_connection_can_be_scanned_and_is_left_as_it_was(store):
+    path = store(["update rpt_action_plans set action_name = 'Visit ZHANG WEI in person'"])
+    with duckdb.connect(str(path), read_only=True) as connection:
+        assert findings_of(connection, CUSTOMER_NAMES) == {
+            ("rpt_action_plans", "action_name", "listed value", 1)
+        }
+        tables = connection.execute("select count(*) from duckdb_tables()").fetchone()[0]
+        assert tables == 3  # the scan's temporary needle table is gone
+
+
+def test_short_names_only_match_whole_values(store):
+    path = store(["update rpt_action_plans set owner = 'Li'"])
+    # "Li" as a substring would hit "online-ads"; as a whole value it hits the owner only
+    assert findings_of(path, ["Li"]) == {("rpt_action_plans", "owner", "listed value", 1)}
+
+
+def test_needles_come_from_the_warehouse_customers(settings):
+    settings.warehouse_path.parent.mkdir(parents=True)
+    with duckdb.connect(str(settings.warehouse_path)) as warehouse:
+        warehouse.execute("create schema raw")
+        warehouse.execute(
+            "create table raw.customers as select * from (values "
+            "('c-1', 'Zhang Wei', 'zhang.wei@example.com', '+86 138 1234 5678'), "
+            "('c-1', 'Zhang Wei', 'zhang.wei@example.com', '+86 138 1234 5678'), "
+            "('c-2', 'Maria Gonzalez', null, null)) t(customer_id, customer_name, email, phone)"
+        )
+    assert personal_data_needles(settings) == [
+        "+86 138 1234 5678",
+        "Maria Gonzalez",
+        "Zhang Wei",
+        "zhang.wei@example.com",
+    ]
+
+
+def test_no_warehouse_means_no_needles(tmp_path: Path):
+    from orchestration.settings import Settings
+
+    assert personal_data_needles(Settings().with_data_dir(tmp_path)) == []
+
+
+def test_two_character_chinese_names_match_inside_text(store):
+    path = store(["update rpt_warnings set message = '客户张伟连续两周未下单' where level = 'red'"])
+    assert findings_of(path, ["张伟", "王芳"]) == {("rpt_warnings", "message", "listed value", 1)}

@@ -6,6 +6,9 @@ computed or written at import time.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -55,6 +58,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         resources={
             "settings": settings,
             "dbt": DbtCliResource(
+                # the dbt installed beside this interpreter, whether or not .venv/bin is on PATH
+                dbt_executable=str(Path(sys.executable).with_name("dbt")),
                 project_dir=str(settings.dbt_project_dir),
                 profiles_dir=str(settings.dbt_project_dir),
             ),

@@ -33,6 +33,13 @@ class RunOutcome:
     error: str | None
 
 
+def _root_cause(error) -> str:
+    """The innermost error message: what the user can act on, not Dagster's wrapper."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
 def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     """The project-local instance (telemetry off, see .dagster/dagster.yaml)."""
     home = settings.dagster_home

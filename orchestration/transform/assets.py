@@ -7,7 +7,6 @@
   (single-run backfill policy); quarter-keyed marts delete+insert only those quarters.
 """
 
-from __future__ import annotations
 
 import json
 from datetime import date, datetime
@@ -67,11 +66,14 @@ def build_dbt_assets(
         name="plan_and_staging",
         dagster_dbt_translator=translator,
         project=project,
-        required_resource_keys={"settings"},
         pool="warehouse",
     )
-    def plan_and_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        run_settings: Settings = context.resources.settings
+    def plan_and_staging(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        settings: dg.ResourceParam[Settings],
+    ):
+        run_settings = settings
         validate_plan(run_settings)
         with warehouse_lock(run_settings), dbt_environment(run_settings):
             yield from dbt.cli(["build"], context=context).stream()
@@ -83,11 +85,14 @@ def build_dbt_assets(
         partitions_def=partitions_def,
         dagster_dbt_translator=translator,
         project=project,
-        required_resource_keys={"settings"},
         pool="warehouse",
     )
-    def quarter_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        run_settings: Settings = context.resources.settings
+    def quarter_models(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        settings: dg.ResourceParam[Settings],
+    ):
+        run_settings = settings
         window = run_window(context, run_settings)
         context.log.info(
             f"dbt window {window.quarter_start}..{window.quarter_end} as of {window.as_of_date}"

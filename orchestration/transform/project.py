@@ -28,6 +28,9 @@ def dbt_env(settings: Settings) -> dict[str, str]:
         "WAREHOUSE_PATH": str(settings.warehouse_path),
         "SALES_TARGETS_PLAN_DIR": str(settings.plan_dir),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # A test runs with the op that builds all of its parents (seed tests with the plan,
+        # not again with every quarter).
+        "DBT_INDIRECT_SELECTION": "cautious",
         "DO_NOT_TRACK": "1",
     }
 

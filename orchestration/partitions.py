@@ -102,12 +102,14 @@ class QuarterWindow:
     quarter_start: date
     quarter_end: date
     as_of_date: date
+    fiscal_year_start_month: int = 1
 
-    def dbt_vars(self) -> dict[str, str]:
+    def dbt_vars(self) -> dict[str, str | int]:
         return {
             "quarter_start": self.quarter_start.isoformat(),
             "quarter_end": self.quarter_end.isoformat(),
             "as_of_date": self.as_of_date.isoformat(),
+            "fiscal_year_start_month": self.fiscal_year_start_month,
         }
 
 
@@ -116,6 +118,7 @@ def window_for_partitions(
     end_exclusive: datetime | date,
     today: date,
     as_of_override: date | None = None,
+    fiscal_year_start_month: int = 1,
 ) -> QuarterWindow:
     """The dbt window for a partition time window (one quarter or a backfill range).
 
@@ -133,4 +136,4 @@ def window_for_partitions(
         raise ValueError(
             f"quarter starting {start_day} has not begun yet (as of {as_of}): nothing to compute"
         )
-    return QuarterWindow(quarter_start=start_day, quarter_end=quarter_end, as_of_date=as_of)
+    return QuarterWindow(start_day, quarter_end, as_of, fiscal_year_start_month)

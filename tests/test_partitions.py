@@ -57,6 +57,7 @@ def test_running_quarter_is_computed_as_of_yesterday():
         "quarter_start": "2026-10-01",
         "quarter_end": "2026-12-31",
         "as_of_date": "2026-11-25",
+        "fiscal_year_start_month": 1,
     }
 
 
@@ -91,5 +92,8 @@ def test_dbt_build_args_pass_the_window_as_json_vars():
     assert dbt_build_args(window) == [
         "build",
         "--vars",
-        '{"as_of_date": "2026-09-30", "quarter_end": "2026-09-30", "quarter_start": "2026-07-01"}',
+        (
+            '{"as_of_date": "2026-09-30", "fiscal_year_start_month": 1, '
+            '"quarter_end": "2026-09-30", "quarter_start": "2026-07-01"}'
+        ),
     ]

@@ -44,6 +44,7 @@ def run_window(context: dg.AssetExecutionContext, settings: Settings) -> Quarter
         time_window.end,
         today=today_in(settings.timezone),
         as_of_override=parse_date(override, f"run tag {AS_OF_TAG}") if override else None,
+        fiscal_year_start_month=settings.fiscal_year_start_month,
     )
 
 

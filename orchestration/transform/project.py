@@ -8,6 +8,7 @@ than any file of the project or the plan (the set-up step and the CLI call it).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,11 +23,29 @@ from orchestration.settings import Settings
 WATCHED_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
 
 
+def plan_snapshot_dir(settings: Settings) -> Path:
+    return settings.data_dir / "plan_snapshot"
+
+
+def snapshot_plan(settings: Settings) -> Path:
+    """Copy the plan's CSV files to the folder dbt seeds from.
+
+    dbt writes each seed's compiled SQL to target/run/<project>/<seed path>; with an
+    absolute seed path that is the CSV file itself. Seeding from a per-run copy keeps the
+    plan sales ops edit from ever being overwritten, and records what the run used.
+    """
+    from orchestration.plan.dbt_build import copy_plan
+
+    destination = plan_snapshot_dir(settings)
+    shutil.rmtree(destination, ignore_errors=True)
+    return copy_plan(settings.plan_dir, destination)
+
+
 def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment every dbt invocation gets: where the warehouse and the plan are."""
+    """Environment every dbt invocation gets: where the warehouse and the plan snapshot are."""
     return {
         "WAREHOUSE_PATH": str(settings.warehouse_path),
-        "SALES_TARGETS_PLAN_DIR": str(settings.plan_dir),
+        "SALES_TARGETS_PLAN_DIR": str(plan_snapshot_dir(settings)),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # A test runs with the op that builds all of its parents (seed tests with the plan,
         # not again with every quarter).
@@ -38,6 +57,7 @@ def dbt_env(settings: Settings) -> dict[str, str]:
 @contextmanager
 def dbt_environment(settings: Settings) -> Iterator[None]:
     """Point dbt subprocesses (which inherit os.environ) at this run's settings."""
+    snapshot_plan(settings)
     saved = {key: os.environ.get(key) for key in dbt_env(settings)}
     os.environ.update(dbt_env(settings))
     try:
@@ -80,6 +100,7 @@ def ensure_manifest(settings: Settings, force: bool = False) -> Path:
     """Parse the dbt project if its manifest is missing or stale; return the manifest path."""
     project = dbt_project(settings.dbt_project_dir)
     if force or manifest_is_stale(settings):
+        snapshot_plan(settings)
         dbt = Path(sys.executable).with_name("dbt")
         command = [
             str(dbt),

@@ -1,0 +1,146 @@
+{#-
+    One row per quarter of the run window (vars quarter_start..quarter_end, whole quarters)
+    with its dates, its as-of date, the plan's total method and the KPI targets in effect.
+    A window quarter the plan does not cover has is_planned = false (and a failing test).
+-#}
+{%- set fiscal_year_start_month = var("fiscal_year_start_month", 1) | int -%}
+{%- set first_day = modules.datetime.date.fromisoformat(var("quarter_start")) -%}
+{%- set last_day = modules.datetime.date.fromisoformat(var("quarter_end")) -%}
+{%- set as_of = modules.datetime.date.fromisoformat(var("as_of_date")) -%}
+{%- set first_index = first_day.year * 12 + first_day.month - 1 -%}
+{%- set last_index = last_day.year * 12 + last_day.month - 1 -%}
+{%- if first_day.day != 1 or (first_day.month - fiscal_year_start_month) % 3 != 0 -%}
+    {{ exceptions.raise_compiler_error(
+        "var quarter_start " ~ first_day ~ " is not the first day of a fiscal quarter") }}
+{%- endif -%}
+{%- if (last_index - first_index) % 3 != 2 -%}
+    {{ exceptions.raise_compiler_error(
+        "var quarter_end " ~ last_day ~ " is not in the last month of a quarter starting on "
+        ~ "or after quarter_start " ~ first_day) }}
+{%- endif -%}
+
+{%- set quarters = [] -%}
+{%- for offset in range(0, last_index - first_index + 1, 3) -%}
+    {%- set index = first_index + offset -%}
+    {%- set next_index = index + 3 -%}
+    {%- set previous_index = index - 3 -%}
+    {%- set start = modules.datetime.date(index // 12, index % 12 + 1, 1) -%}
+    {%- set end = modules.datetime.date(next_index // 12, next_index % 12 + 1, 1)
+        - modules.datetime.timedelta(days=1) -%}
+    {%- set previous_start = modules.datetime.date(previous_index // 12, previous_index % 12 + 1, 1) -%}
+    {#- a fiscal year is named after the calendar year it ends in (see partitions.py) -#}
+    {%- set shifted = index + (13 - fiscal_year_start_month) % 12 -%}
+    {%- do quarters.append({
+        "label": (shifted // 12) ~ "Q" ~ ((shifted % 12) // 3 + 1),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "as_of": ([end, as_of] | min).isoformat(),
+        "previous_start": previous_start.isoformat(),
+        "previous_end": (start - modules.datetime.timedelta(days=1)).isoformat(),
+    }) -%}
+{%- endfor -%}
+
+with
+
+window_quarters as (
+
+    {% for quarter in quarters %}
+    select
+        '{{ quarter.label }}' as quarter,
+        cast('{{ quarter.start }}' as {{ type_date() }}) as quarter_start_date,
+        cast('{{ quarter.end }}' as {{ type_date() }}) as quarter_end_date,
+        cast('{{ quarter.as_of }}' as {{ type_date() }}) as as_of_date,
+        cast('{{ quarter.previous_start }}' as {{ type_date() }}) as previous_quarter_start_date,
+        cast('{{ quarter.previous_end }}' as {{ type_date() }}) as previous_quarter_end_date
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+quarter_totals as (
+
+    select
+        quarter,
+        revenue_target,
+        revenue_growth,
+        baseline_revenue,
+        baseline_core_units
+
+    from {{ ref('quarter_totals') }}
+
+),
+
+kpi_targets as (
+
+    select
+        from_quarter,
+        new_customer_aov,
+        lead_conversion_rate,
+        repurchase_rate,
+        aov_lift,
+        churn_recall_rate,
+        churn_window_days,
+        core_unit_growth,
+        new_product_aov,
+        sell_through_30d,
+        long_tail_inventory_reduction
+
+    from {{ ref('kpi_targets') }}
+
+),
+
+-- the KPI set in effect: the latest one starting on or before the quarter
+kpi_sets_in_effect as (
+
+    select
+        window_quarters.quarter,
+        max(kpi_targets.from_quarter) as kpi_from_quarter
+
+    from window_quarters
+    inner join kpi_targets
+        on kpi_targets.from_quarter <= window_quarters.quarter
+    group by window_quarters.quarter
+
+),
+
+resolved as (
+
+    select
+        window_quarters.quarter,
+        window_quarters.quarter_start_date,
+        window_quarters.quarter_end_date,
+        window_quarters.as_of_date,
+        window_quarters.previous_quarter_start_date,
+        window_quarters.previous_quarter_end_date,
+        quarter_totals.quarter is not null as is_planned,
+
+        -- how the total is set
+        quarter_totals.revenue_target,
+        quarter_totals.revenue_growth,
+        quarter_totals.baseline_revenue as planned_baseline_revenue,
+        quarter_totals.baseline_core_units as planned_baseline_core_units,
+
+        -- KPI targets and parameters in effect
+        kpi_sets_in_effect.kpi_from_quarter,
+        kpi_targets.new_customer_aov,
+        kpi_targets.lead_conversion_rate,
+        kpi_targets.repurchase_rate,
+        kpi_targets.aov_lift,
+        kpi_targets.churn_recall_rate,
+        kpi_targets.churn_window_days,
+        kpi_targets.core_unit_growth,
+        kpi_targets.new_product_aov,
+        kpi_targets.sell_through_30d,
+        kpi_targets.long_tail_inventory_reduction
+
+    from window_quarters
+    left join quarter_totals
+        on quarter_totals.quarter = window_quarters.quarter
+    left join kpi_sets_in_effect
+        on kpi_sets_in_effect.quarter = window_quarters.quarter
+    left join kpi_targets
+        on kpi_targets.from_quarter = kpi_sets_in_effect.kpi_from_quarter
+
+)
+
+select * from resolved

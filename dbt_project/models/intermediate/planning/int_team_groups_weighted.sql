@@ -1,0 +1,216 @@
+{#-
+    Every sales group of a planned region tier, per quarter, with its fraction of the tier's
+    target. A group listed in group_allocation with a share takes exactly that fraction; the
+    rest of the tier is split among the other groups by weight (their own weight from
+    group_allocation, else their kind's weight from group_kind_weights, else 1).
+
+    Groups come from the CRM. With no CRM at all (a plan preview without a warehouse) the
+    groups the plan gives an explicit share are still placed, so their targets show.
+-#}
+with
+
+quarters as (
+
+    select quarter
+
+    from {{ ref('int_plan_quarters_resolved') }}
+    where is_planned
+
+),
+
+tiers as (
+
+    select
+        quarter,
+        segment as region_tier
+
+    from {{ ref('int_plan_segments_resolved') }}
+    where dimension = 'team'
+
+),
+
+crm_groups as (
+
+    select
+        sales_groups.group_id,
+        coalesce(sales_groups.group_name, sales_groups.group_id) as group_name,
+        sales_groups.group_kind,
+        regions.tier as region_tier
+
+    from {{ ref('stg_crm__sales_groups') }} as sales_groups
+    inner join {{ ref('stg_crm__regions') }} as regions
+        on regions.region_id = sales_groups.region_id
+
+),
+
+allocation as (
+
+    select
+        from_quarter,
+        region_tier,
+        group_id,
+        share,
+        weight
+
+    from {{ ref('group_allocation') }}
+
+),
+
+allocation_in_effect as (
+
+    select
+        quarters.quarter,
+        allocation.region_tier,
+        allocation.group_id,
+        allocation.share,
+        allocation.weight
+
+    from quarters
+    inner join allocation
+        on allocation.from_quarter = (
+            select max(earlier.from_quarter)
+            from allocation as earlier
+            where earlier.from_quarter <= quarters.quarter
+        )
+
+),
+
+kind_weights as (
+
+    select
+        from_quarter,
+        group_kind,
+        weight
+
+    from {{ ref('group_kind_weights') }}
+
+),
+
+kind_weights_in_effect as (
+
+    select
+        quarters.quarter,
+        kind_weights.group_kind,
+        kind_weights.weight
+
+    from quarters
+    inner join kind_weights
+        on kind_weights.from_quarter = (
+            select max(earlier.from_quarter)
+            from kind_weights as earlier
+            where earlier.from_quarter <= quarters.quarter
+        )
+
+),
+
+crm_group_count as (
+
+    select count(*) as group_count
+
+    from crm_groups
+
+),
+
+candidate_groups as (
+
+    select
+        quarters.quarter,
+        crm_groups.group_id,
+        crm_groups.group_name,
+        crm_groups.group_kind,
+        crm_groups.region_tier
+
+    from quarters
+    cross join crm_groups
+
+    union all
+
+    select
+        allocation_in_effect.quarter,
+        allocation_in_effect.group_id,
+        allocation_in_effect.group_id as group_name,
+        cast(null as {{ dbt.type_string() }}) as group_kind,
+        allocation_in_effect.region_tier
+
+    from allocation_in_effect
+    cross join crm_group_count
+    where crm_group_count.group_count = 0
+        and allocation_in_effect.share is not null
+
+),
+
+weighted as (
+
+    select
+        candidate_groups.quarter,
+        candidate_groups.region_tier,
+        candidate_groups.group_id,
+        candidate_groups.group_name,
+        candidate_groups.group_kind,
+        allocation_in_effect.share as explicit_share,
+        case
+            when allocation_in_effect.share is null
+                then coalesce(allocation_in_effect.weight, kind_weights_in_effect.weight, 1.0)
+        end as weight,
+        case
+            when allocation_in_effect.share is not null then 'share'
+            when allocation_in_effect.weight is not null then 'group_weight'
+            when kind_weights_in_effect.weight is not null then 'kind_weight'
+            else 'default_weight'
+        end as allocation_method
+
+    from candidate_groups
+    inner join tiers
+        on tiers.quarter = candidate_groups.quarter
+        and tiers.region_tier = candidate_groups.region_tier
+    left join allocation_in_effect
+        on allocation_in_effect.quarter = candidate_groups.quarter
+        and allocation_in_effect.group_id = candidate_groups.group_id
+    left join kind_weights_in_effect
+        on kind_weights_in_effect.quarter = candidate_groups.quarter
+        and kind_weights_in_effect.group_kind = candidate_groups.group_kind
+
+),
+
+totals as (
+
+    select
+        quarter,
+        region_tier,
+        group_id,
+        group_name,
+        group_kind,
+        explicit_share,
+        weight,
+        allocation_method,
+        coalesce(sum(explicit_share) over (partition by quarter, region_tier), 0)
+            as explicit_share_total,
+        sum(weight) over (partition by quarter, region_tier) as weight_total
+
+    from weighted
+
+),
+
+final as (
+
+    select
+        quarter,
+        region_tier,
+        group_id,
+        group_name,
+        group_kind,
+        'team/' || region_tier || '/' || group_id as node_id,
+        'team/' || region_tier as parent_node_id,
+        allocation_method,
+        explicit_share,
+        weight,
+        coalesce(
+            explicit_share,
+            (1 - explicit_share_total) * weight / nullif(weight_total, 0)
+        ) as allocation_fraction
+
+    from totals
+
+)
+
+select * from final

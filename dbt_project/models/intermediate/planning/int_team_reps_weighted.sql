@@ -1,0 +1,215 @@
+{#-
+    Every rep of a group in the team tree, per quarter, with their fraction of the group's
+    target: an explicit share from rep_overrides, else the rest of the group split by weight
+    (their own weight from rep_overrides, else their role's from role_weights, else 1).
+
+    Mid-quarter moves: a rep's target follows the assignment valid on the quarter's FIRST
+    DAY, for the whole quarter. A rep who moves later keeps that target (and node) until the
+    quarter ends; a rep who joins a group after the first day gets a target from the next
+    quarter. Targets therefore never change under anyone's feet mid-quarter.
+-#}
+with
+
+quarters as (
+
+    select
+        quarter,
+        quarter_start_date
+
+    from {{ ref('int_plan_quarters_resolved') }}
+    where is_planned
+
+),
+
+groups as (
+
+    select
+        quarter,
+        group_id,
+        node_id as group_node_id
+
+    from {{ ref('int_team_groups_weighted') }}
+
+),
+
+reps as (
+
+    select
+        rep_id,
+        coalesce(rep_name, rep_id) as rep_name,
+        role
+
+    from {{ ref('stg_crm__reps') }}
+
+),
+
+assignments as (
+
+    select
+        assignment_id,
+        rep_id,
+        group_id,
+        valid_from,
+        valid_to
+
+    from {{ ref('stg_crm__rep_assignments') }}
+
+),
+
+-- valid_to is exclusive; should two assignments overlap, the later-starting one counts
+assignments_on_first_day as (
+
+    select
+        quarters.quarter,
+        assignments.rep_id,
+        assignments.group_id,
+        row_number() over (
+            partition by quarters.quarter, assignments.rep_id
+            order by assignments.valid_from desc, assignments.assignment_id desc
+        ) as assignment_rank
+
+    from quarters
+    inner join assignments
+        on assignments.valid_from <= quarters.quarter_start_date
+        and (assignments.valid_to is null or assignments.valid_to > quarters.quarter_start_date)
+
+),
+
+role_weights as (
+
+    select
+        from_quarter,
+        role,
+        weight
+
+    from {{ ref('role_weights') }}
+
+),
+
+role_weights_in_effect as (
+
+    select
+        quarters.quarter,
+        role_weights.role,
+        role_weights.weight
+
+    from quarters
+    inner join role_weights
+        on role_weights.from_quarter = (
+            select max(earlier.from_quarter)
+            from role_weights as earlier
+            where earlier.from_quarter <= quarters.quarter
+        )
+
+),
+
+overrides as (
+
+    select
+        from_quarter,
+        rep_id,
+        share,
+        weight
+
+    from {{ ref('rep_overrides') }}
+
+),
+
+overrides_in_effect as (
+
+    select
+        quarters.quarter,
+        overrides.rep_id,
+        overrides.share,
+        overrides.weight
+
+    from quarters
+    inner join overrides
+        on overrides.from_quarter = (
+            select max(earlier.from_quarter)
+            from overrides as earlier
+            where earlier.from_quarter <= quarters.quarter
+        )
+
+),
+
+weighted as (
+
+    select
+        assignments_on_first_day.quarter,
+        assignments_on_first_day.group_id,
+        groups.group_node_id,
+        reps.rep_id,
+        reps.rep_name,
+        reps.role,
+        overrides_in_effect.share as explicit_share,
+        case
+            when overrides_in_effect.share is null
+                then coalesce(overrides_in_effect.weight, role_weights_in_effect.weight, 1.0)
+        end as weight,
+        case
+            when overrides_in_effect.share is not null then 'share'
+            when overrides_in_effect.weight is not null then 'rep_weight'
+            when role_weights_in_effect.weight is not null then 'role_weight'
+            else 'default_weight'
+        end as allocation_method
+
+    from assignments_on_first_day
+    inner join groups
+        on groups.quarter = assignments_on_first_day.quarter
+        and groups.group_id = assignments_on_first_day.group_id
+    inner join reps
+        on reps.rep_id = assignments_on_first_day.rep_id
+    left join overrides_in_effect
+        on overrides_in_effect.quarter = assignments_on_first_day.quarter
+        and overrides_in_effect.rep_id = reps.rep_id
+    left join role_weights_in_effect
+        on role_weights_in_effect.quarter = assignments_on_first_day.quarter
+        and role_weights_in_effect.role = reps.role
+    where assignments_on_first_day.assignment_rank = 1
+
+),
+
+totals as (
+
+    select
+        quarter,
+        group_id,
+        group_node_id,
+        rep_id,
+        rep_name,
+        role,
+        explicit_share,
+        weight,
+        allocation_method,
+        coalesce(sum(explicit_share) over (partition by quarter, group_id), 0)
+            as explicit_share_total,
+        sum(weight) over (partition by quarter, group_id) as weight_total
+
+    from weighted
+
+),
+
+final as (
+
+    select
+        quarter,
+        group_id,
+        rep_id,
+        rep_name,
+        role,
+        group_node_id || '/' || rep_id as node_id,
+        group_node_id as parent_node_id,
+        allocation_method,
+        explicit_share,
+        weight,
+        coalesce(
+            explicit_share,
+            (1 - explicit_share_total) * weight / nullif(weight_total, 0)
+        ) as allocation_fraction
+
+    from totals
+
+)
+
+select * from final

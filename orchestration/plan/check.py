@@ -1,0 +1,49 @@
+"""`plan check`: every rule of the plan contract, file by file and then across files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from orchestration.plan.errors import PlanContractError, PlanError
+from orchestration.plan.loading import load_plan
+from orchestration.plan.org import PlanOrg
+from orchestration.plan.rules import CROSS_FILE_RULES, QuarterCalendar, required_quarters_planned
+
+
+def check_plan(
+    plan_dir: Path,
+    org: PlanOrg | None = None,
+    required_quarters: Iterable[str] = (),
+    fiscal_year_start_month: int = 1,
+) -> list[PlanError]:
+    """All broken rules of the plan in `plan_dir`; empty when the plan is valid.
+
+    Cross-file rules run only when every file passed its own contract, so one typo does
+    not cascade into a page of follow-on errors. With `org` (see `org.load_org`) groups and
+    reps are checked against the CRM; `required_quarters` (labels like 2026Q3) must be planned.
+    """
+    plan_dir = Path(plan_dir)
+    plan, errors = load_plan(plan_dir)
+    if errors:
+        return errors
+    calendar = QuarterCalendar(plan, fiscal_year_start_month)
+    for rule in CROSS_FILE_RULES:
+        errors.extend(rule(plan, calendar, org))
+    errors.extend(required_quarters_planned(calendar, required_quarters))
+    for error in errors:
+        error.plan_dir = plan_dir
+    return errors
+
+
+def validate_plan_or_raise(
+    plan_dir: Path,
+    org: PlanOrg | None = None,
+    required_quarters: Iterable[str] = (),
+    fiscal_year_start_month: int = 1,
+) -> None:
+    """Raise `PlanContractError` (a `PlanError`) listing every broken rule; the pipeline
+    calls this before seeding the plan, so a broken plan builds nothing."""
+    errors = check_plan(plan_dir, org, required_quarters, fiscal_year_start_month)
+    if errors:
+        raise PlanContractError(errors)

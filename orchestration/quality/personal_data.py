@@ -206,7 +206,15 @@ keyed as (
 substring_hits as (
     select distinct v.lowered
     from keyed k join value_pairs v on v.pair = k.key_pair
-    where k.every_pair_occurs and contains(v.lowered, k.needle)
+    where k.every_pair_occurs and (
+        -- scripts without word spaces (Chinese names): plain containment
+        (regexp_matches(k.needle, '[[:^ascii:]]') and contains(v.lowered, k.needle))
+        -- otherwise whole tokens only, so the customer "Min Li" does not hit the rep "Min Liu"
+        or contains(
+            ' ' || regexp_replace(v.lowered, '[^[:alnum:]@.+_-]+', ' ', 'g') || ' ',
+            ' ' || trim(regexp_replace(k.needle, '[^[:alnum:]@.+_-]+', ' ', 'g')) || ' '
+        )
+    )
 ),
 whole_value_hits as (
     select distinct lowered from _pd_values where trim(lowered) in (select needle from _pd_needles)
@@ -294,6 +302,19 @@ def _customer_values(warehouse_path: Path) -> list[str]:
                 for (value,) in connection.execute(
                     f"select distinct {column} from warehouse.raw.customers "
                     f"where {column} is not null"
+                ).fetchall()
+            )
+        # Rep names may be published (the reps read the report); a customer who happens to
+        # share a rep's name cannot be told apart from the rep, so that name is not a needle.
+        has_reps = connection.execute(
+            "select count(*) from information_schema.columns where table_catalog = 'warehouse' "
+            "and table_schema = 'raw' and table_name = 'reps' and column_name = 'rep_name'"
+        ).fetchone()[0]
+        if has_reps:
+            needles.difference_update(
+                name
+                for (name,) in connection.execute(
+                    "select distinct rep_name from warehouse.raw.reps where rep_name is not null"
                 ).fetchall()
             )
     finally:

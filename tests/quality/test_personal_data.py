@@ -105,3 +105,30 @@ def test_no_warehouse_means_no_needles(tmp_path: Path):
 def test_two_character_chinese_names_match_inside_text(store):
     path = store(["update rpt_warnings set message = '客户张伟连续两周未下单' where level = 'red'"])
     assert findings_of(path, ["张伟", "王芳"]) == {("rpt_warnings", "message", "listed value", 1)}
+
+
+def test_a_customer_name_inside_a_longer_rep_name_is_not_a_hit(store):
+    path = store(["update rpt_action_plans set owner = 'Min Liu'"])
+    # the customer "Min Li" is a prefix of the rep "Min Liu": tokens differ, no finding
+    assert findings_of(path, ["Min Li"]) == set()
+    # but the customer's whole name inside a sentence is found
+    assert findings_of(path, ["Min Liu"]) == {("rpt_action_plans", "owner", "listed value", 1)}
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("update rpt_action_plans set owner = 'call Min Li, today'")
+    assert findings_of(path, ["Min Li"]) == {("rpt_action_plans", "owner", "listed value", 1)}
+
+
+def test_rep_names_are_not_needles_even_when_a_customer_shares_them(settings):
+    settings.warehouse_path.parent.mkdir(parents=True)
+    with duckdb.connect(str(settings.warehouse_path)) as warehouse:
+        warehouse.execute("create schema raw")
+        warehouse.execute(
+            "create table raw.customers as select * from (values "
+            "('c-1', 'Jing Huang', null, null), ('c-2', 'Maria Gonzalez', null, null)) "
+            "t(customer_id, customer_name, email, phone)"
+        )
+        warehouse.execute(
+            "create table raw.reps as select * from (values ('rep-007', 'Jing Huang')) "
+            "t(rep_id, rep_name)"
+        )
+    assert personal_data_needles(settings) == ["Maria Gonzalez"]

@@ -1,0 +1,41 @@
+"""Shared fixtures: a small generated demo world, and settings pointed at a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import Settings
+
+# Tests never phone home and never touch the developer's DAGSTER_HOME or data/.
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+REFERENCE_DATE = date(2026, 11, 26)
+SMALL_ORDERS_PER_QUARTER = 300
+
+
+def settings_in(folder: Path) -> Settings:
+    """Project settings with every data path (sources, warehouse, store) under `folder`."""
+    return Settings.from_env().with_data_dir(folder)
+
+
+@pytest.fixture(scope="session")
+def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo CRM + order system, generated once per test session (read-only for tests)."""
+    from orchestration.demo_sources.generate import generate_sources
+
+    folder = tmp_path_factory.mktemp("demo_sources")
+    settings = settings_in(folder)
+    generate_sources(
+        settings.crm_database_url,
+        settings.orders_database_url,
+        reference_date=REFERENCE_DATE,
+        seed=7,
+        orders_per_quarter=SMALL_ORDERS_PER_QUARTER,
+    )
+    return settings.sources_dir

@@ -35,8 +35,8 @@ class RunOutcome:
 
 def _root_cause(error) -> str:
     """The innermost error message: what the user can act on, not Dagster's wrapper."""
-    while error.cause is not None:
-        error = error.cause
+    while (error.cause or error.context) is not None:
+        error = error.cause or error.context
     return error.message.strip()
 
 

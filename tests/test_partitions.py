@@ -97,3 +97,19 @@ def test_dbt_build_args_pass_the_window_as_json_vars():
             '"quarter_end": "2026-09-30", "quarter_start": "2026-07-01"}'
         ),
     ]
+
+
+def test_run_quarters_come_from_the_partition_tags():
+    from orchestration.settings import Settings
+    from orchestration.transform.assets import run_quarter_labels
+
+    settings = Settings()
+    assert run_quarter_labels({"dagster/partition": "2026-07-01"}, settings) == ["2026Q3"]
+    assert run_quarter_labels(
+        {
+            "dagster/asset_partition_range_start": "2025-10-01",
+            "dagster/asset_partition_range_end": "2026-04-01",
+        },
+        settings,
+    ) == ["2025Q4", "2026Q1", "2026Q2"]
+    assert run_quarter_labels({}, settings) == []

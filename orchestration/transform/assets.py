@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.partitions import QuarterWindow, parse_date, window_for_partitions
+from orchestration.partitions import (
+    QuarterWindow,
+    add_months,
+    parse_date,
+    quarter_label,
+    window_for_partitions,
+)
 from orchestration.settings import Settings
 from orchestration.transform.project import dbt_environment, dbt_project
 from orchestration.transform.translator import SalesTargetsTranslator
@@ -48,11 +54,35 @@ def run_window(context: dg.AssetExecutionContext, settings: Settings) -> Quarter
     )
 
 
-def validate_plan(settings: Settings) -> None:
-    """Stop before anything is built when the plan breaks a rule (file, row and rule named)."""
-    from orchestration.plan import validate_plan_or_raise
+def run_quarter_labels(tags: dict[str, str], settings: Settings) -> list[str]:
+    """The quarters a run covers, from its partition tags (empty for an unpartitioned run)."""
+    first = tags.get("dagster/partition") or tags.get("dagster/asset_partition_range_start")
+    last = tags.get("dagster/partition") or tags.get("dagster/asset_partition_range_end")
+    if not first or not last:
+        return []
+    fiscal = settings.fiscal_year_start_month
+    labels, quarter = [], date.fromisoformat(first)
+    while quarter <= date.fromisoformat(last):
+        labels.append(quarter_label(quarter, fiscal))
+        quarter = add_months(quarter, 3)
+    return labels
 
-    validate_plan_or_raise(settings.plan_dir)
+
+def validate_plan(settings: Settings, required_quarters: list[str]) -> None:
+    """Stop before anything is built when the plan breaks a rule (file, row and rule named).
+
+    Groups and reps are checked against the CRM as last staged, when it has been.
+    """
+    from orchestration.plan import validate_plan_or_raise
+    from orchestration.plan.org import load_org
+
+    org, _ = load_org(settings.warehouse_path)
+    validate_plan_or_raise(
+        settings.plan_dir,
+        org=org,
+        required_quarters=required_quarters,
+        fiscal_year_start_month=settings.fiscal_year_start_month,
+    )
 
 
 def build_dbt_assets(
@@ -75,7 +105,7 @@ def build_dbt_assets(
         settings: dg.ResourceParam[Settings],
     ):
         run_settings = settings
-        validate_plan(run_settings)
+        validate_plan(run_settings, run_quarter_labels(context.run.tags, run_settings))
         with warehouse_lock(run_settings), dbt_environment(run_settings):
             yield from dbt.cli(["build"], context=context).stream()
 

@@ -1,8 +1,10 @@
 """Dirty rows, added on top of the clean world so ingestion has something to quarantine.
 
-Each dirty row is a copy of a real row that breaks exactly one rule. Apart from
-`duplicate_key` (an exact copy: same key, same updated_at) every dirty row gets a fresh
-key or a null key, so dropping all dirty rows gives back the clean, consistent world.
+Each dirty row is a copy of a real row, changed to break one rule (a date moved to
+2099 may upset a date-order rule too). Apart from
+`duplicate_key` (an exact copy: same key, same updated_at) every dirty row gets a null
+key or a fresh key from a range the clean world never uses, so dropping the dirty rows
+gives back exactly the world generated with `dirty_share=0`.
 
 Kinds and where they occur:
   null_key            orders, order_lines, customers, leads   (key column is NULL)
@@ -69,7 +71,8 @@ KEY_COLUMNS = {
     "products": "product_id",
     "leads": "lead_id",
 }
-# Fresh text keys live in a range the clean world never reaches.
+# Fresh keys live in ranges the clean world never reaches.
+FRESH_INTEGER_KEY_BASE = 900_000_000
 FRESH_TEXT_KEY = {"customers": "c-9{:06d}", "products": "p-9{:03d}"}
 UNKNOWN_PRODUCT = "p-8{:03d}"
 TEXT_FOR_NUMBER = {"quantity": "twelve", "unit_price": "n/a", "list_price": "n/a"}
@@ -96,7 +99,7 @@ class DirtyRowMaker:
     def __init__(self, share: float, typed_database: bool) -> None:
         self.share = share
         self.typed_database = typed_database
-        self.fresh_text_keys = dict.fromkeys(FRESH_TEXT_KEY, 0)
+        self.fresh_keys = dict.fromkeys(KEY_COLUMNS, 0)
         self.unknown_products = 0
 
     def kinds_for(self, table: str) -> tuple[str, ...]:
@@ -109,14 +112,9 @@ class DirtyRowMaker:
         table: str,
         columns: Mapping[str, Sequence],
         rng: np.random.Generator,
-        next_int_key: int = 0,
         at_least_one_each: bool = False,
     ) -> tuple[list[tuple], list[DirtyRow]]:
-        """Dirty copies of random rows of a batch, as tuples in the batch's column order.
-
-        Integer keys continue from `next_int_key`: the caller advances its sequence by the
-        number of rows returned (unused numbers just leave gaps).
-        """
+        """Dirty copies of random rows of a batch, as tuples in the batch's column order."""
         kinds = self.kinds_for(table)
         size = len(next(iter(columns.values()))) if columns else 0
         if self.share <= 0 or not kinds or size == 0:
@@ -131,24 +129,23 @@ class DirtyRowMaker:
         for kind, count in zip(kinds, counts.tolist(), strict=True):
             for source in rng.integers(0, size, count).tolist():
                 values = {name: _python(columns[name][source]) for name in names}
-                fresh_key = self._fresh_key(table, next_int_key + len(rows))
-                record = self._break(table, kind, values, fresh_key, rng)
+                record = self._break(table, kind, values, rng)
                 rows.append(tuple(values[name] for name in names))
                 records.append(record)
         return rows, records
 
-    def _fresh_key(self, table: str, next_int_key: int) -> object:
-        if table not in FRESH_TEXT_KEY:
-            return next_int_key
-        self.fresh_text_keys[table] += 1
-        return FRESH_TEXT_KEY[table].format(self.fresh_text_keys[table])
+    def _fresh_key(self, table: str) -> object:
+        self.fresh_keys[table] += 1
+        number = self.fresh_keys[table]
+        if table in FRESH_TEXT_KEY:
+            return FRESH_TEXT_KEY[table].format(number)
+        return FRESH_INTEGER_KEY_BASE + number
 
     def _break(
         self,
         table: str,
         kind: str,
         values: dict[str, object],
-        fresh_key: object,
         rng: np.random.Generator,
     ) -> DirtyRow:
         """Turn a copied row into a dirty row of `kind`, in place; describe what broke."""
@@ -160,6 +157,7 @@ class DirtyRowMaker:
         if kind == "null_key":
             values[key_column] = None
             return DirtyRow(table, kind, None, column, None)
+        fresh_key = self._fresh_key(table)
         values[key_column] = fresh_key
         if kind == "negative_quantity":
             quantity = -abs(int(values["quantity"]))

@@ -41,7 +41,7 @@ from time import perf_counter
 import numpy as np
 
 from orchestration.demo_sources import org, rates
-from orchestration.demo_sources.catalog import build_catalog
+from orchestration.demo_sources.catalog import Catalog, build_catalog
 from orchestration.demo_sources.customers import (
     Assignment,
     CustomerBook,
@@ -57,7 +57,7 @@ from orchestration.demo_sources.leads import (
     quarter_campaigns,
     spend_rows,
 )
-from orchestration.demo_sources.pace import plan_quarter, rep_order_shares
+from orchestration.demo_sources.pace import SellingPower, plan_quarter, selling_power
 from orchestration.demo_sources.sales import (
     CANCELLED,
     REFUNDED,
@@ -84,6 +84,7 @@ class QuarterFigures:
     orders: int
     order_lines: int
     completed_revenue: float  # net amount of orders still completed at the reference date
+    full_pace_revenue: float  # expected net revenue of the whole quarter had nobody lagged
     late_status_updates: int
     leads: int
     lifecycle: Lifecycle
@@ -122,36 +123,32 @@ class _Run:
     orders_per_quarter: int
     crm: SourceWriter
     shop: SourceWriter
-    crm_dirt: DirtyRowMaker
-    shop_dirt: DirtyRowMaker
+    dirty_share: float
+    catalog: Catalog
+    power: SellingPower
+    warehouse: Warehouse
     book: CustomerBook = field(default_factory=CustomerBook)
     next_ids: Counter = field(default_factory=lambda: Counter(order=1, line=1, lead=1))
     dirty: list[DirtyRow] = field(default_factory=list)
 
-    def write(
-        self,
-        writer: SourceWriter,
-        dirt: DirtyRowMaker,
-        table_name: str,
-        columns: dict,
-        quarter: int,
-        id_sequence: str | None = None,
-    ) -> None:
-        """Write a batch with its dirty copies (at least one of each kind in quarter 1)."""
-        table = st.SOURCE_TABLES_BY_NAME[table_name].table
-        start = self.next_ids[id_sequence] if id_sequence else 0
-        size = len(next(iter(columns.values())))
+    def __post_init__(self) -> None:
+        self.crm_dirt = DirtyRowMaker(self.dirty_share, typed_database=not self.crm.sqlite)
+        self.shop_dirt = DirtyRowMaker(self.dirty_share, typed_database=not self.shop.sqlite)
+
+    def write(self, table_name: str, columns: dict, quarter: int) -> None:
+        """Write a batch plus its dirty copies (at least one of each kind in quarter 1)."""
+        source = st.SOURCE_TABLES_BY_NAME[table_name]
+        writer, dirt = (
+            (self.crm, self.crm_dirt) if source.system == "crm" else (self.shop, self.shop_dirt)
+        )
         extra, records = dirt.spoil(
             table_name,
             columns,
             self.streams(f"dirty-{table_name}", quarter),
-            next_int_key=start + size,
             at_least_one_each=quarter == 1,
         )
-        writer.write(table, columns, extra)
+        writer.write(source.table, columns, extra)
         self.dirty.extend(records)
-        if id_sequence:
-            self.next_ids[id_sequence] += size + len(extra)
 
 
 def generate_sources(
@@ -167,8 +164,14 @@ def generate_sources(
 ) -> GenerationSummary:
     """(Re)create both source databases and fill them with the demo world.
 
-    `crm_url` and `orders_url` are SQLAlchemy URLs (SQLite files by default; their folder
-    is created). Existing source tables are dropped first, so regenerating is clean.
+    `crm_url` and `orders_url` are SQLAlchemy URLs: SQLite files by default (their folder
+    is created), any other database works too. Our tables are dropped and recreated
+    first, so regenerating is clean. `orders_per_quarter` is the first partition's order
+    count at full pace (the two lagging groups cost ~6%; later quarters grow ~3% each).
+    `dirty_share` is the share of rows added as dirty copies. A database other than
+    SQLite cannot hold text in its numeric or invalid dates in its date columns: it gets
+    no `text_in_numeric` rows and only year-2099 `impossible_date` rows (see dirty.py).
+    `progress` receives one line per quarter.
     """
     if orders_per_quarter < 1:
         raise ValueError(f"orders_per_quarter must be at least 1, got {orders_per_quarter}")
@@ -180,8 +183,6 @@ def generate_sources(
     timeline = Timeline(first_quarter_start, reference_date)
     streams = RandomStreams(seed)
     catalog = build_catalog(timeline, streams("catalog"))
-    order_shares = rep_order_shares(catalog)
-    warehouse = Warehouse(catalog, streams("warehouse"))
     figures: list[QuarterFigures] = []
 
     with (
@@ -194,58 +195,21 @@ def generate_sources(
             orders_per_quarter=orders_per_quarter,
             crm=crm,
             shop=shop,
-            crm_dirt=DirtyRowMaker(dirty_share, typed_database=not crm.sqlite),
-            shop_dirt=DirtyRowMaker(dirty_share, typed_database=not shop.sqlite),
+            dirty_share=dirty_share,
+            catalog=catalog,
+            power=selling_power(catalog),
+            warehouse=Warehouse(catalog, streams("warehouse")),
         )
         _write_org(crm, timeline)
-        run.write(shop, run.shop_dirt, "products", catalog.rows, quarter=1)
+        run.write("products", catalog.rows, quarter=1)
         for quarter in timeline.quarters:
-            pace = plan_quarter(
-                timeline, quarter, orders_per_quarter, order_shares, streams("pace", quarter.index)
-            )
-            sales_rng = streams("sales", quarter.index)
-            booked = book_orders(pace, sales_rng)
-            assignment = run.book.assign(
-                quarter, booked.rep, booked.day, streams("customers", quarter.index)
-            )
-            sales = make_sales(
-                timeline,
-                pace,
-                catalog,
-                booked,
-                assignment.customer,
-                assignment.slot,
-                run.next_ids["order"],
-                run.next_ids["line"],
-                sales_rng,
-            )
-            leads = _write_crm_quarter(run, quarter, booked, assignment)
-            orders, lines = order_and_line_rows(timeline, sales, run.book.ids, catalog)
-            run.write(shop, run.shop_dirt, "orders", orders, quarter.index, "order")
-            run.write(shop, run.shop_dirt, "order_lines", lines, quarter.index, "line")
-            sold = units_sold(
-                sales, len(catalog.product_ids), quarter.start_day, quarter.days_with_data
-            )
-            shop.write(st.inventory_snapshots, warehouse.quarter_rows(timeline, quarter, sold))
+            figures.append(_generate_quarter(run, quarter))
             crm.commit()
             shop.commit()
-            late = int(np.isin(sales.status, (CANCELLED, REFUNDED)).sum())
-            figures.append(
-                QuarterFigures(
-                    label=quarter.label,
-                    first_day=quarter.start,
-                    last_day=quarter.last_day,
-                    orders=len(sales.order_id),
-                    order_lines=len(sales.line_id),
-                    completed_revenue=sales.completed_revenue_cents / 100,
-                    late_status_updates=late,
-                    leads=leads,
-                    lifecycle=assignment.lifecycle,
-                )
-            )
+            done = figures[-1]
             report(
-                f"{quarter.label}: {len(sales.order_id):,} orders, {len(sales.line_id):,} "
-                f"order lines, {assignment.lifecycle.new_customers:,} new customers"
+                f"{quarter.label}: {done.orders:,} orders, {done.order_lines:,} order lines, "
+                f"{done.lifecycle.new_customers:,} new customers"
             )
         rows = {**crm.rows_written, **shop.rows_written}
 
@@ -266,12 +230,60 @@ def generate_sources(
     )
 
 
+def _generate_quarter(run: _Run, quarter: Quarter) -> QuarterFigures:
+    """Orders, customers, leads, campaigns and stock of one quarter, written."""
+    timeline, catalog, streams = run.timeline, run.catalog, run.streams
+    pace = plan_quarter(
+        timeline, quarter, run.orders_per_quarter, run.power, streams("pace", quarter.index)
+    )
+    sales_rng = streams("sales", quarter.index)
+    booked = book_orders(pace, sales_rng)
+    assignment = run.book.assign(
+        quarter, booked.rep, booked.day, streams("customers", quarter.index)
+    )
+    sales = make_sales(
+        timeline,
+        pace,
+        catalog,
+        booked,
+        assignment.customer,
+        assignment.slot,
+        run.next_ids["order"],
+        run.next_ids["line"],
+        sales_rng,
+    )
+    run.next_ids.update(order=len(sales.order_id), line=len(sales.line_id))
+    leads = _write_crm_quarter(run, quarter, booked, assignment)
+    orders, lines = order_and_line_rows(timeline, sales, run.book.ids, catalog)
+    run.write("orders", orders, quarter.index)
+    run.write("order_lines", lines, quarter.index)
+    sold = units_sold(sales, len(catalog.product_ids), quarter.start_day, quarter.days_with_data)
+    run.shop.write(st.inventory_snapshots, run.warehouse.quarter_rows(timeline, quarter, sold))
+    return QuarterFigures(
+        label=quarter.label,
+        first_day=quarter.start,
+        last_day=quarter.last_day,
+        orders=len(sales.order_id),
+        order_lines=len(sales.line_id),
+        completed_revenue=sales.completed_revenue_cents / 100,
+        full_pace_revenue=round(pace.full_pace_revenue, 2),
+        late_status_updates=int(np.isin(sales.status, (CANCELLED, REFUNDED)).sum()),
+        leads=leads,
+        lifecycle=assignment.lifecycle,
+    )
+
+
+def _campaign_scale(run: _Run, quarter: Quarter) -> float:
+    """Campaign KPIs are sized for DEFAULT_SCALE_ORDERS; they follow volume and growth."""
+    growth = (1 + rates.GROWTH_PER_QUARTER) ** (quarter.index - 1)
+    return run.orders_per_quarter / rates.DEFAULT_SCALE_ORDERS * growth
+
+
 def _write_crm_quarter(
     run: _Run, quarter: Quarter, booked: BookedOrders, assignment: Assignment
 ) -> int:
     """Customers won, leads, campaigns and spend of one quarter; returns the clean leads."""
     timeline, book = run.timeline, run.book
-    customers_rng = run.streams("new-customers", quarter.index)
     first = assignment.first_orders
     customers, created_seconds = customer_rows(
         timeline,
@@ -279,9 +291,9 @@ def _write_crm_quarter(
         assignment.first_new_customer,
         booked.day[first],
         booked.seconds[first],
-        customers_rng,
+        run.streams("new-customers", quarter.index),
     )
-    run.write(run.crm, run.crm_dirt, "customers", customers, quarter.index)
+    run.write("customers", customers, quarter.index)
     won = NewCustomerLeads(
         customer_ids=book.ids[assignment.first_new_customer :],
         owner=book.owner[assignment.first_new_customer :].astype(np.int64),
@@ -290,21 +302,17 @@ def _write_crm_quarter(
         created_at=customers["created_at"],
     )
     campaigns = quarter_campaigns(quarter, run.streams("campaigns", quarter.index))
-    scale = (
-        run.orders_per_quarter
-        / rates.DEFAULT_SCALE_ORDERS
-        * (1 + rates.GROWTH_PER_QUARTER) ** (quarter.index - 1)
-    )
     leads = lead_rows(
         timeline,
         quarter,
         campaigns,
         won,
-        scale,
+        _campaign_scale(run, quarter),
         run.next_ids["lead"],
         run.streams("leads", quarter.index),
     )
-    run.write(run.crm, run.crm_dirt, "leads", leads, quarter.index, "lead")
+    run.next_ids.update(lead=len(leads["lead_id"]))
+    run.write("leads", leads, quarter.index)
     run.crm.write(st.campaigns, campaign_rows(timeline, campaigns))
     run.crm.write(
         st.campaign_spend, spend_rows(timeline, campaigns, run.streams("spend", quarter.index))

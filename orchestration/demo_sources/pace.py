@@ -1,10 +1,11 @@
 """How many orders each rep books on each day of a quarter.
 
-A rep's planned pace makes every group bring its full-pace share of revenue
-(org.group_revenue_share). Days follow the week (quiet weekends) and the quarter-end
-push; the whole business grows mildly quarter on quarter; lagging groups sell at their
-fraction of plan from week 3. Daily expectations are rounded systematically per rep, so
-weekly totals stay steady and only the order values add noise.
+At full pace every group brings its share of revenue (org.group_revenue_share) whoever
+is in it, split over its current reps by role weight, so a move shifts no group off its
+plan. Days follow the week (quiet weekends) and the quarter-end push; the business grows
+mildly quarter on quarter; lagging groups sell at their fraction of plan from week 3.
+Daily expectations are rounded systematically per rep, so weekly totals stay steady
+and mostly the order values add noise.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class QuarterPace:
     days: np.ndarray  # day numbers with data, ascending
     group: np.ndarray  # [rep, day] index into org.GROUPS, NOT_HIRED before the hire date
     orders: np.ndarray  # [rep, day] orders booked
+    full_pace_revenue: float  # expected net revenue of the whole quarter if nobody lagged
 
 
 def expected_lines_per_order(role: str) -> float:
@@ -35,23 +37,47 @@ def expected_lines_per_order(role: str) -> float:
     return float(share * first + (1 - share) * other)
 
 
-def rep_order_shares(catalog: Catalog) -> np.ndarray:
-    """Share of all orders each rep books at full pace, so revenue shares match the plan.
+@dataclass(frozen=True)
+class SellingPower:
+    """What decides how many orders a rep books at full pace."""
 
-    A group's revenue share is split over its reps by role weight, then divided by the
-    rep's expected order value (baskets differ by role and group kind).
+    role_weight: np.ndarray  # [rep] ROLE_WEIGHTS of the rep's role
+    group_share: np.ndarray  # [group] revenue share of the group at full pace
+    order_value: np.ndarray  # [rep, group] expected order value of the rep selling in a group
+    revenue_per_order_share: float  # scales full-pace order shares of the home org to sum 1
+
+
+def selling_power(catalog: Catalog) -> SellingPower:
+    role_weight = np.array([org.ROLE_WEIGHTS[r.role] for r in org.REPS])
+    group_share = np.array([org.group_revenue_share(g) for g in org.GROUP_IDS])
+    lines = np.array([expected_lines_per_order(r.role) for r in org.REPS])
+    line_value = np.array(
+        [catalog.expected_line_value(rates.TIER_MIX[g.group_kind]) for g in org.GROUPS]
+    )
+    order_value = lines[:, None] * line_value[None, :]
+    home = np.array([org.GROUP_IDS.index(r.home_group_id) for r in org.REPS])
+    home_weight = np.bincount(home, weights=role_weight)
+    home_revenue = group_share[home] * role_weight / home_weight[home]
+    scale = float((home_revenue / order_value[np.arange(len(home)), home]).sum())
+    return SellingPower(role_weight, group_share, order_value, scale)
+
+
+def order_shares(power: SellingPower, groups: np.ndarray) -> np.ndarray:
+    """[rep, day] share of the day's orders each rep books at full pace.
+
+    A group brings its revenue share whoever is in it that day: the share is split over
+    the current members by role weight, then turned into orders with the rep's order value.
     """
-    shares = np.zeros(len(org.REPS))
-    for i, rep in enumerate(org.REPS):
-        group = org.GROUPS_BY_ID[rep.home_group_id]
-        members = [r for r in org.REPS if r.home_group_id == group.group_id]
-        weight = org.ROLE_WEIGHTS[rep.role] / sum(org.ROLE_WEIGHTS[r.role] for r in members)
-        revenue_share = org.group_revenue_share(group.group_id) * weight
-        order_value = expected_lines_per_order(rep.role) * catalog.expected_line_value(
-            rates.TIER_MIX[group.group_kind]
-        )
-        shares[i] = revenue_share / order_value
-    return shares / shares.sum()
+    hired = groups != NOT_HIRED
+    group = np.where(hired, groups, 0)
+    weight = power.role_weight[:, None] * hired
+    group_weight = np.stack([(weight * (group == g)).sum(axis=0) for g in range(len(org.GROUPS))])
+    members_weight = np.take_along_axis(group_weight, group, axis=0)
+    revenue = np.where(
+        hired, power.group_share[group] * weight / np.maximum(members_weight, 1e-9), 0
+    )
+    value = power.order_value[np.arange(len(org.REPS))[:, None], group]
+    return revenue / value / power.revenue_per_order_share
 
 
 def rep_groups_by_day(timeline: Timeline, days: np.ndarray) -> np.ndarray:
@@ -85,15 +111,24 @@ def plan_quarter(
     timeline: Timeline,
     quarter: Quarter,
     orders_per_quarter: int,
-    order_shares: np.ndarray,
+    power: SellingPower,
     rng: np.random.Generator,
 ) -> QuarterPace:
-    days = np.arange(quarter.start_day, quarter.last_day_number + 1)
+    all_days = np.arange(quarter.start_day, quarter.end_day + 1)
     quarter_orders = orders_per_quarter * (1 + rates.GROWTH_PER_QUARTER) ** (quarter.index - 1)
     day_weights = quarter_day_weights(timeline, quarter)
-    per_day = quarter_orders * day_weights[: len(days)] / day_weights.sum()
+    all_groups = rep_groups_by_day(timeline, all_days)
+    full_pace = quarter_orders * day_weights / day_weights.sum() * order_shares(power, all_groups)
+    reps = np.arange(len(org.REPS))[:, None]
+    order_value = power.order_value[reps, np.where(all_groups == NOT_HIRED, 0, all_groups)]
+    full_pace_revenue = float((full_pace * order_value).sum()) / 100
 
-    groups = rep_groups_by_day(timeline, days)
+    with_data = quarter.days_with_data
+    days, groups, full_pace = (
+        all_days[:with_data],
+        all_groups[:, :with_data],
+        full_pace[:, :with_data],
+    )
     lag = np.ones(len(org.GROUP_IDS) + 1)  # the extra last slot serves NOT_HIRED (-1)
     for group_id, fraction in org.LAGGING_GROUPS.items():
         lag[org.GROUP_IDS.index(group_id)] = fraction
@@ -103,8 +138,8 @@ def plan_quarter(
 
     sigma = rates.DAILY_PACE_NOISE
     noise = rng.lognormal(-sigma * sigma / 2, sigma, groups.shape)  # mean 1
-    expected = per_day[None, :] * order_shares[:, None] * factor * noise
+    expected = full_pace * factor * noise
     # Systematic rounding: each rep's running total stays within one order of expectation.
     running = np.floor(np.cumsum(expected, axis=1) + rng.random((len(org.REPS), 1)))
     orders = np.diff(running, axis=1, prepend=0.0).astype(np.int64)
-    return QuarterPace(days=days, group=groups, orders=orders)
+    return QuarterPace(days, groups, orders, full_pace_revenue)

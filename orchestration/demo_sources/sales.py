@@ -46,7 +46,6 @@ class QuarterSales:
     line_id: np.ndarray
     line_order: np.ndarray  # position of the line's order in the arrays above
     product: np.ndarray  # catalog index
-    tier: np.ndarray
     quantity: np.ndarray
     price_cents: np.ndarray
     discount_cents: np.ndarray
@@ -148,6 +147,7 @@ def make_sales(
     first_line_id: int,
     rng: np.random.Generator,
 ) -> QuarterSales:
+    """Who books each order, its status as of the reference date, and its priced lines."""
     rep = booking_reps(pace, booked.rep, booked.day, slot, rng)
     status, updated_day, updated_seconds = late_updates(
         booked.day, booked.seconds, timeline.reference_day, rng
@@ -177,7 +177,6 @@ def make_sales(
         line_id=first_line_id + np.arange(len(line_order)),
         line_order=line_order,
         product=product,
-        tier=tier,
         quantity=quantity,
         price_cents=price,
         discount_cents=discount,
@@ -188,8 +187,10 @@ def make_sales(
 def order_and_line_rows(
     timeline: Timeline, sales: QuarterSales, customer_ids: np.ndarray, catalog: Catalog
 ) -> tuple[dict, dict]:
-    """Rows of orders and order lines. Lines keep the booking time: a status change
-    only touches the order."""
+    """Rows of orders and of order lines.
+
+    Lines keep the booking time as updated_at: a later status change only touches the order.
+    """
     booked_at = timeline.timestamps(sales.day, sales.seconds)
     updated_at = booked_at.copy()
     changed = np.flatnonzero(sales.status != COMPLETED)

@@ -31,10 +31,6 @@ class Quarter:
     last_day_number: int
 
     @property
-    def is_history(self) -> bool:
-        return self.index == 0
-
-    @property
     def days_with_data(self) -> int:
         return self.last_day_number - self.start_day + 1
 

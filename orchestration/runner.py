@@ -7,6 +7,7 @@ their history because both use the same DAGSTER_HOME.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -46,7 +47,8 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        # a DAGSTER_HOME outside the checkout: the committed instance settings apply there too
+        shutil.copyfile(settings.project_root / ".dagster" / "dagster.yaml", config)
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
 

@@ -167,8 +167,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         ("warehouse", settings.warehouse_path),
         ("reporting store", settings.reporting_path),
         ("parquet", settings.parquet_dir),
-        ("reports", settings.reports_dir / "index.html"),
-        ("data docs", settings.docs_dir),
+        ("report", settings.reports_dir / "index.html"),
+        ("gx data docs", settings.docs_dir / "gx" / "index.html"),
+        ("dbt docs", settings.docs_dir / "dbt" / "index.html"),
     ):
         if path.exists():
             say(f"  {label:16} {path}")

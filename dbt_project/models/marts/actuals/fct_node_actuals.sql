@@ -1,0 +1,72 @@
+{#-
+    Actuals at the grain of the target tree: one row per quarter x node x metric, as of the
+    quarter's as-of date (the as-of week's figures of fct_progress_weekly), with the
+    quarter's target and completion = actual / target (null without a target).
+-#}
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="quarter",
+        on_schema_change="append_new_columns",
+    )
+}}
+
+with
+
+quarters as (
+
+    select
+        quarter,
+        as_of_date
+
+    from {{ ref('int_plan_quarters_resolved') }}
+
+),
+
+progress as (
+
+    select
+        quarter,
+        node_id,
+        metric,
+        parent_node_id,
+        dimension,
+        level,
+        node_name,
+        measure_kind,
+        quarter_target,
+        actual_to_date
+
+    from {{ ref('fct_progress_weekly') }}
+    where is_as_of_week
+
+),
+
+final as (
+
+    select
+        progress.quarter,
+        progress.node_id,
+        progress.metric,
+        progress.parent_node_id,
+        progress.dimension,
+        progress.level,
+        progress.node_name,
+        progress.measure_kind,
+        progress.quarter_target as target_value,
+        progress.actual_to_date as actual_value,
+        case
+            when progress.actual_to_date / nullif(progress.quarter_target, 0) < 0 then 0.0
+            else {{ dbt.safe_cast('progress.actual_to_date', "double") }}
+                / nullif({{ dbt.safe_cast('progress.quarter_target', "double") }}, 0)
+        end as completion,
+        quarters.as_of_date
+
+    from progress
+    inner join quarters
+        on quarters.quarter = progress.quarter
+
+)
+
+select * from final

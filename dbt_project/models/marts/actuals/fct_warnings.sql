@@ -1,0 +1,336 @@
+{#-
+    Warning flags (DESIGN section 7): one row per quarter x reported week x node x metric
+    that is behind pace. The measure is the week's completion for sums and the completion to
+    date for rates; a node is amber below its warning line and red below its red line
+    (warning_lines.csv per metric: for a KPI node its KPI name, e.g. repurchase_rate, then
+    `rate`; for new customers `new_customers`, then `customers`; missing lines default to
+    amber 0.80 / red 0.60). Only nodes with a positive target are judged, and a week without
+    a target (no working day) is skipped. consecutive_weeks counts the weeks in a row
+    (skipped weeks not counted, not breaking the run) below the warning line, this one
+    included. Owner: the rep of a rep node, the lead rep of a group (or of an owning group),
+    else the team answering for the node (head of sales for the total, the customer or
+    product team, the region's team, the responsibility's owners).
+-#}
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="quarter",
+        on_schema_change="append_new_columns",
+    )
+}}
+
+with
+
+quarters as (
+
+    select quarter
+
+    from {{ ref('int_plan_quarters_resolved') }}
+
+),
+
+progress as (
+
+    select
+        progress.quarter,
+        progress.week_start,
+        progress.week_number,
+        progress.node_id,
+        progress.metric,
+        progress.dimension,
+        progress.level,
+        progress.node_name,
+        progress.measure_kind,
+        progress.quarter_target,
+        progress.actual_to_date,
+        progress.target_to_date,
+        progress.remaining_working_days,
+        progress.required_daily_run_rate,
+        case
+            when progress.metric = 'rate' then progress.completion_to_date
+            else progress.week_completion
+        end as completion,
+        case
+            when progress.metric = 'rate'
+                then {{ dbt.split_part('progress.node_id', "'/'", 3) }}
+            when progress.metric = 'customers' then 'new_customers'
+            else progress.metric
+        end as line_metric,
+        case when progress.metric = 'customers' then 'customers' else 'rate' end
+            as fallback_line_metric
+
+    from {{ ref('fct_progress_weekly') }} as progress
+    inner join quarters
+        on quarters.quarter = progress.quarter
+    where progress.quarter_target > 0
+
+),
+
+warning_lines as (
+
+    select
+        lines.from_quarter,
+        lines.metric,
+        lines.amber_below,
+        lines.red_below
+
+    from {{ ref('warning_lines') }} as lines
+
+),
+
+lines_in_effect as (
+
+    select
+        quarters.quarter,
+        warning_lines.metric,
+        warning_lines.amber_below,
+        warning_lines.red_below
+
+    from quarters
+    inner join warning_lines
+        on warning_lines.from_quarter = (
+            select max(earlier.from_quarter)
+            from warning_lines as earlier
+            where earlier.from_quarter <= quarters.quarter
+        )
+
+),
+
+judged as (
+
+    select
+        progress.quarter,
+        progress.week_start,
+        progress.week_number,
+        progress.node_id,
+        progress.metric,
+        progress.dimension,
+        progress.level,
+        progress.node_name,
+        progress.measure_kind,
+        progress.quarter_target,
+        progress.actual_to_date,
+        progress.target_to_date,
+        progress.remaining_working_days,
+        progress.required_daily_run_rate,
+        progress.completion,
+        coalesce(own_line.amber_below, fallback_line.amber_below, 0.80) as amber_below,
+        coalesce(own_line.red_below, fallback_line.red_below, 0.60) as red_below
+
+    from progress
+    left join lines_in_effect as own_line
+        on own_line.quarter = progress.quarter
+        and own_line.metric = progress.line_metric
+    left join lines_in_effect as fallback_line
+        on fallback_line.quarter = progress.quarter
+        and fallback_line.metric = progress.fallback_line_metric
+    where progress.completion is not null
+
+),
+
+runs as (
+
+    select
+        judged.quarter,
+        judged.week_start,
+        judged.week_number,
+        judged.node_id,
+        judged.metric,
+        judged.dimension,
+        judged.level,
+        judged.node_name,
+        judged.measure_kind,
+        judged.quarter_target,
+        judged.actual_to_date,
+        judged.target_to_date,
+        judged.remaining_working_days,
+        judged.required_daily_run_rate,
+        judged.completion,
+        judged.amber_below,
+        judged.red_below,
+        judged.completion < judged.amber_below as is_behind,
+        row_number() over (
+            partition by quarter, node_id, metric order by week_start)
+        - row_number() over (
+            partition by quarter, node_id, metric, judged.completion < judged.amber_below
+            order by week_start) as run_id
+
+    from judged
+
+),
+
+behind as (
+
+    select
+        runs.quarter,
+        runs.week_start,
+        runs.week_number,
+        runs.node_id,
+        runs.metric,
+        runs.dimension,
+        runs.level,
+        runs.node_name,
+        runs.measure_kind,
+        runs.quarter_target,
+        runs.actual_to_date,
+        runs.target_to_date,
+        runs.remaining_working_days,
+        runs.required_daily_run_rate,
+        runs.completion,
+        runs.amber_below,
+        runs.red_below,
+        row_number() over (
+            partition by quarter, node_id, metric, run_id order by week_start
+        ) as consecutive_weeks
+
+    from runs
+    where is_behind
+
+),
+
+groups as (
+
+    select
+        group_id,
+        lead_rep_id
+
+    from {{ ref('stg_crm__sales_groups') }}
+
+),
+
+reps as (
+
+    select
+        rep_id,
+        coalesce(rep_name, rep_id) as rep_name
+
+    from {{ ref('stg_crm__reps') }}
+
+),
+
+owned as (
+
+    select
+        behind.quarter,
+        behind.week_start,
+        behind.week_number,
+        behind.node_id,
+        behind.metric,
+        behind.dimension,
+        behind.level,
+        behind.node_name,
+        behind.measure_kind,
+        behind.quarter_target,
+        behind.actual_to_date,
+        behind.target_to_date,
+        behind.remaining_working_days,
+        behind.required_daily_run_rate,
+        behind.completion,
+        behind.amber_below,
+        behind.red_below,
+        behind.consecutive_weeks,
+        case
+            when behind.dimension = 'team' and behind.level = 3
+                then {{ dbt.split_part('behind.node_id', "'/'", 4) }}
+            when behind.dimension = 'team' and behind.level = 2
+                then groups.lead_rep_id
+            when behind.dimension = 'responsibility' and behind.level = 3
+                then coalesce(owner_groups.lead_rep_id,
+                              {{ dbt.split_part('behind.node_id', "'/'", 3) }})
+        end as owner_rep_id
+
+    from behind
+    left join groups
+        on behind.dimension = 'team'
+        and behind.level = 2
+        and groups.group_id = {{ dbt.split_part('behind.node_id', "'/'", 3) }}
+    left join groups as owner_groups
+        on behind.dimension = 'responsibility'
+        and behind.level = 3
+        and owner_groups.group_id = {{ dbt.split_part('behind.node_id', "'/'", 3) }}
+
+),
+
+final as (
+
+    select
+        -- keys
+        owned.quarter,
+        owned.week_start,
+        owned.week_number,
+        owned.node_id,
+        owned.metric,
+
+        -- flag
+        case when owned.completion < owned.red_below then 'red' else 'amber' end as level,
+        owned.completion,
+        case when owned.completion < owned.red_below then owned.red_below
+            else owned.amber_below end as threshold,
+        owned.amber_below,
+        owned.red_below,
+        cast(owned.consecutive_weeks as {{ dbt.type_int() }}) as consecutive_weeks,
+
+        -- who acts
+        owned.owner_rep_id,
+        case
+            when owned.owner_rep_id is not null
+                then coalesce(reps.rep_name, owned.owner_rep_id) || ' (' || owned.owner_rep_id || ')'
+            when owned.dimension = 'total' then 'Head of sales'
+            when owned.dimension = 'customer' then 'Customer team'
+            when owned.dimension = 'product' then 'Product team'
+            when owned.dimension = 'responsibility' then owned.node_name
+            else owned.node_name || ' team'
+        end as owner,
+
+        -- context
+        owned.node_name,
+        owned.dimension,
+        owned.measure_kind,
+        owned.actual_to_date,
+        owned.target_to_date,
+        owned.required_daily_run_rate,
+
+        -- "Tier-2 cities revenue: week 6 at 71% of target, 3rd week below 80%; needs
+        -- 412,300/day to finish"
+        owned.node_name
+            || case when owned.metric = 'rate' then '' else ' ' || owned.metric end
+            || ': week '
+            || cast(owned.week_number as {{ dbt.type_string() }})
+            -- rounded down, so a flagged node never reads as on the line ("80%" below 80%)
+            || ' at ' || cast(cast(floor(owned.completion * 100 + 1e-9) as {{ dbt.type_int() }})
+                              as {{ dbt.type_string() }})
+            || case when owned.metric = 'rate' then '% of target to date, ' else '% of target, ' end
+            || cast(owned.consecutive_weeks as {{ dbt.type_string() }})
+            || case
+                when owned.consecutive_weeks % 100 in (11, 12, 13) then 'th'
+                when owned.consecutive_weeks % 10 = 1 then 'st'
+                when owned.consecutive_weeks % 10 = 2 then 'nd'
+                when owned.consecutive_weeks % 10 = 3 then 'rd'
+                else 'th'
+            end
+            || ' week below '
+            || cast(cast(round(owned.amber_below * 100, 0) as {{ dbt.type_int() }})
+                    as {{ dbt.type_string() }}) || '%'
+            || case
+                when owned.measure_kind = 'level_rate'
+                    then '; at ' || format('{:.1f}', owned.actual_to_date * 100)
+                        || '% vs ' || format('{:.1f}', owned.target_to_date * 100) || '% planned'
+                when owned.remaining_working_days = 0 then '; the quarter is over'
+                when owned.measure_kind = 'accumulating_rate'
+                    then '; needs ' || format('{:.2f}', owned.required_daily_run_rate * 100)
+                        || ' points/day to finish'
+                when owned.metric = 'revenue'
+                    then '; needs ' || format('{:,.0f}', owned.required_daily_run_rate)
+                        || '/day to finish'
+                else '; needs ' || format('{:,.1f}', owned.required_daily_run_rate)
+                    || ' ' || owned.metric || '/day to finish'
+            end as message
+
+    from owned
+    left join reps
+        on reps.rep_id = owned.owner_rep_id
+
+)
+
+select * from final

@@ -15,6 +15,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.ingest.assets import build_ingest_assets
 from orchestration.partitions import quarters_partitions_def
 from orchestration.publish.assets import build_dbt_docs_asset, build_publish_asset
+from orchestration.report.assets import build_report_asset
 from orchestration.schedules import build_nightly_schedule
 from orchestration.settings import Settings
 from orchestration.transform.assets import WAREHOUSE_TAG, build_dbt_assets
@@ -52,7 +53,13 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         description="Ingest sources, build the quarter's targets and actuals, check and publish.",
     )
     return dg.Definitions(
-        assets=[*ingest_assets, *dbt_assets, publish_asset, build_dbt_docs_asset()],
+        assets=[
+            *ingest_assets,
+            *dbt_assets,
+            publish_asset,
+            build_dbt_docs_asset(),
+            build_report_asset(),
+        ],
         jobs=[quarter_job],
         schedules=[build_nightly_schedule(quarter_job, settings)],
         resources={

@@ -1,0 +1,33 @@
+"""The report asset: the HTML quarterly report, rendered from the published store."""
+
+import dagster as dg
+
+from orchestration.report.html import render_reports
+from orchestration.settings import Settings
+
+REPORT_KEY = dg.AssetKey(["published", "quarterly_report"])
+STORE_KEY = dg.AssetKey(["published", "reporting_store"])
+
+
+def build_report_asset() -> dg.AssetsDefinition:
+    @dg.asset(
+        key=REPORT_KEY,
+        deps=[STORE_KEY],
+        group_name="publish",
+        kinds={"html"},
+        description="data/reports/: one self-contained HTML page per quarter and an index, "
+        "read from reporting.duckdb only.",
+    )
+    def quarterly_report(
+        context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
+    ) -> dg.MaterializeResult:
+        paths = render_reports(settings)
+        context.log.info(f"report: {paths[0]} ({len(paths) - 1} quarters)")
+        return dg.MaterializeResult(
+            metadata={
+                "index": dg.MetadataValue.path(str(paths[0])),
+                "pages": len(paths),
+            }
+        )
+
+    return quarterly_report

@@ -1,0 +1,195 @@
+"""Render the quarterly HTML report: `index.html` plus one self-contained page per quarter.
+
+Pages open offline from disk: styles, charts (inline SVG) and the one small script are
+inside the file, and nothing refers to another host. Files are swapped in atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from orchestration.report.browser import BrowserError, find_chromium, take_screenshot
+from orchestration.report.files import write_atomic
+from orchestration.report.formatting import day, percent, whole
+from orchestration.report.page_assets import SCRIPT, STYLE
+from orchestration.report.quarter_data import QuarterReport, load_quarter
+from orchestration.report.sections import (
+    flag_badge,
+    headline_section,
+    kpi_section,
+    later_sections,
+    meter,
+    progress_section,
+    team_section,
+    tree_section,
+    warnings_section,
+)
+from orchestration.report.store import PublishedStore, published_store
+from orchestration.settings import Settings
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = "index.html"
+
+
+def _page(title: str, header: str, body: str, script: bool = False) -> str:
+    code = f"<script>{SCRIPT}</script>" if script else ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        # no request may leave the page: not even a favicon lookup
+        '<link rel="icon" href="data:,">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
+        f'<body><header class="page">{header}</header><main>{body}</main>{code}</body></html>\n'
+    )
+
+
+def _publication_note(publication: dict[str, Any] | None, generated_at: datetime) -> str:
+    generated = generated_at.strftime("%Y-%m-%d %H:%M UTC")
+    if not publication:
+        return f"generated {generated}"
+    published = publication["published_at"]
+    number = publication.get("publication_number")
+    label = f"publication {number}, " if number is not None else ""
+    return f"{label}published {published:%Y-%m-%d %H:%M} UTC; generated {generated}"
+
+
+def _quarter_nav(quarters: list[str], current: str | None) -> str:
+    links = [f'<a href="{INDEX_NAME}">All quarters</a>']
+    for quarter in quarters:
+        if quarter == current:
+            links.append(f"<strong>{escape(quarter)}</strong>")
+        else:
+            links.append(f'<a href="{escape(quarter)}.html">{escape(quarter)}</a>')
+    return f'<nav class="quarters">{" ".join(links)}</nav>'
+
+
+def render_quarter_page(
+    report: QuarterReport,
+    quarters: list[str],
+    publication: dict[str, Any] | None,
+    generated_at: datetime,
+) -> str:
+    """The complete HTML of one quarter's report."""
+    header = (
+        f"<h1>Sales targets {escape(report.quarter)}</h1>"
+        f'<span class="meta">{report.quarter_start} to {report.quarter_end}, as of '
+        f"{day(report.headline.as_of_date)} \u00b7 "
+        f"{escape(_publication_note(publication, generated_at))}</span>"
+        f"{_quarter_nav(quarters, report.quarter)}"
+    )
+    body = "".join(
+        (
+            headline_section(report),
+            progress_section(report),
+            tree_section(report),
+            kpi_section(report),
+            team_section(report),
+            warnings_section(report),
+            later_sections(report),
+        )
+    )
+    return _page(f"Sales targets {report.quarter}", header, body, script=True)
+
+
+def render_index_page(
+    reports: list[QuarterReport], publication: dict[str, Any] | None, generated_at: datetime
+) -> str:
+    """The index: one card per quarter with its headline, newest first."""
+    quarters = [r.quarter for r in reports]
+    cards = []
+    for report in reversed(reports):
+        h = report.headline
+        red = sum(
+            1
+            for root in report.tree or []
+            for node in _walk(root)
+            for figures in node.metrics.values()
+            if figures["flag"] == "red"
+        )
+        cards.append(
+            f'<a href="{escape(report.quarter)}.html" data-quarter="{escape(report.quarter)}">'
+            f"<strong>{escape(report.quarter)}</strong> \u00b7 as of {day(h.as_of_date)}<br>"
+            f"target {whole(h.quarter_target)}<br>actual {whole(h.actual_to_date)}<br>"
+            f"{meter(h.completion)}{percent(h.completion)} done, "
+            f"projected {whole(h.projected_finish)}<br>"
+            f"{flag_badge('red')} {red} node{'s' if red != 1 else ''} this week</a>"
+        )
+    body = (
+        '<section><h2>Quarters</h2><div class="cards">'
+        + ("".join(cards) or '<p class="unavailable">No quarter published yet.</p>')
+        + "</div></section>"
+    )
+    header = (
+        "<h1>Sales targets: quarterly reports</h1>"
+        f'<span class="meta">{escape(_publication_note(publication, generated_at))}</span>'
+        f"{_quarter_nav(quarters, None)}"
+    )
+    return _page("Sales targets: quarterly reports", header, body)
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def _screenshot(html_path: Path) -> Path | None:
+    png_path = html_path.with_suffix(".png")
+    try:
+        return take_screenshot(html_path, png_path)
+    except BrowserError as exc:
+        # a missing browser must not fail a publish: the HTML is the report
+        log.warning("report screenshot skipped: %s", exc)
+        return None
+
+
+def render_reports(
+    settings: Settings,
+    quarters: list[str] | None = None,
+    screenshots: bool | None = None,
+) -> list[Path]:
+    """Write `index.html` and a page per quarter into `settings.reports_dir`; return the paths.
+
+    Reads only the published store. `quarters` limits the quarter pages (the index always
+    lists every published quarter). `screenshots` saves `<quarter>.png` next to each page;
+    by default whenever a Chromium is installed. Raises `ReportStoreMissing` before the
+    first publish.
+    """
+    generated_at = datetime.now(UTC)
+    with published_store(settings) as store:
+        published = store.quarters()
+        reports = [_load(store, q, settings) for q in published]
+        publication = store.latest_publication()
+    wanted = published if quarters is None else [q for q in published if q in quarters]
+    unknown = sorted(set(quarters or []) - set(published))
+    if unknown:
+        raise ValueError(
+            f"quarter(s) {', '.join(unknown)} not in the published store {settings.reporting_path}"
+            f" (published: {', '.join(published) or 'none'})"
+        )
+    take_pictures = find_chromium() is not None if screenshots is None else screenshots
+    reports_dir = settings.reports_dir
+    written = [
+        write_atomic(
+            reports_dir / INDEX_NAME, render_index_page(reports, publication, generated_at)
+        )
+    ]
+    for report in reports:
+        if report.quarter not in wanted:
+            continue
+        page = render_quarter_page(report, published, publication, generated_at)
+        path = write_atomic(reports_dir / f"{report.quarter}.html", page)
+        written.append(path)
+        if take_pictures:
+            _screenshot(path)
+    return written
+
+
+def _load(store: PublishedStore, quarter: str, settings: Settings) -> QuarterReport:
+    return load_quarter(store, quarter, settings.fiscal_year_start_month)

@@ -1,0 +1,124 @@
+"""The report of a pipeline-published store, opened in headless Chromium (Debian's chromium).
+
+Checks what a person would see: no console error, no network request, every chart drawn,
+the node picker switching charts, the print layout, and headline numbers equal to the
+ones in reporting.duckdb.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from orchestration.publish.reader import open_store_read_only
+from orchestration.report.html import render_reports
+from tests.report.devtools import HeadlessPage
+
+pytestmark = pytest.mark.slow
+
+QUARTER = "2026Q3"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+CHARTS = """
+Array.from(document.querySelectorAll('svg.chart')).map(function (svg) {
+  var box = svg.getBoundingClientRect();
+  return {chart: svg.getAttribute('data-chart'),
+          shapes: svg.querySelectorAll('polyline, rect, line, circle').length,
+          texts: svg.querySelectorAll('text').length,
+          visible: svg.closest('[hidden]') === null,
+          width: box.width, height: box.height};
+})
+"""
+HEADLINE = """
+Object.fromEntries(Array.from(document.querySelectorAll('[data-headline] .figure'))
+  .map(function (e) { return [e.parentElement.getAttribute('data-headline'), e.textContent]; }))
+"""
+
+
+def _whole(value) -> str:
+    return f"{int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}"
+
+
+def _store_headline(settings) -> dict[str, str]:
+    """The headline straight from reporting.duckdb, independent of the report's code."""
+    connection = open_store_read_only(settings.reporting_path)
+    try:
+        target = connection.execute(
+            "select target_value from rpt_target_tree "
+            "where quarter = ? and node_id = 'total' and metric = 'revenue'",
+            [QUARTER],
+        ).fetchone()[0]
+        actual, expected, projected, reported = connection.execute(
+            "select actual_to_date, target_to_date, projected_quarter_end, reported_through "
+            "from rpt_progress_weekly where quarter = ? and node_id = 'total' "
+            "and metric = 'revenue' order by week_start desc limit 1",
+            [QUARTER],
+        ).fetchone()
+    finally:
+        connection.close()
+    completion = (Decimal(actual) / Decimal(target) * 100).quantize(Decimal("0.1"))
+    return {
+        "quarter_target": _whole(target),
+        "actual_to_date": _whole(actual),
+        "expected_to_date": _whole(expected),
+        "projected_finish": _whole(projected),
+        "completion": f"{completion}%",
+        "as_of_date": reported.isoformat(),
+    }
+
+
+def test_report_renders_in_chromium_with_the_stores_numbers(pipeline_settings, chromium, tmp_path):
+    paths = render_reports(pipeline_settings, screenshots=True)
+    page_path = pipeline_settings.reports_dir / f"{QUARTER}.html"
+    assert page_path in paths
+
+    # the screenshot of the first screen sits next to the report
+    png = page_path.with_suffix(".png").read_bytes()
+    assert png.startswith(PNG_SIGNATURE) and len(png) > 20_000
+
+    with HeadlessPage(chromium, tmp_path / "profile") as browser:
+        browser.open(page_path.as_uri())
+        assert browser.console_errors() == []
+        assert [url for url in browser.requested_urls() if not url.startswith("file:")] == []
+
+        charts = browser.evaluate(CHARTS)
+        names = [c["chart"] for c in charts]
+        assert {"progress:total|revenue", "kpi:customer", "kpi:product", "team:region",
+                "team:group", "team:rep"} <= set(names)  # fmt: skip
+        assert len(names) == len(set(names))
+        for chart in charts:  # every chart has drawn marks and labels
+            assert chart["shapes"] >= 3 and chart["texts"] >= 1, chart
+        visible = [c for c in charts if c["visible"]]
+        assert len(visible) >= 7
+        for chart in visible:  # ... and takes room on the screen
+            assert chart["width"] > 300 and chart["height"] > 50, chart
+
+        assert browser.evaluate(HEADLINE) == {**browser.evaluate(HEADLINE),
+                                              **_store_headline(pipeline_settings)}  # fmt: skip
+
+        # the node picker shows the chosen node's chart and hides the previous one
+        before = browser.evaluate("document.getElementById('node-picker').value")
+        other = browser.evaluate(
+            "Array.from(document.getElementById('node-picker').options)"
+            ".map(o => o.value).find(v => v.startsWith('team/') && v.split('/').length > 3)"
+        )
+        assert other and other != before
+        shown = browser.evaluate(
+            f"var p = document.getElementById('node-picker'); p.value = {other!r};"
+            "p.dispatchEvent(new Event('change'));"
+            "Array.from(document.querySelectorAll('.node-chart:not([hidden])'))"
+            ".map(f => [f.getAttribute('data-key'), f.getBoundingClientRect().height])"
+        )
+        assert len(shown) == 1 and shown[0][0] == other and shown[0][1] > 50
+
+        # print: the picker disappears, every tree branch prints open
+        browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
+        assert (
+            browser.evaluate("getComputedStyle(document.querySelector('.picker')).display")
+            == "none"
+        )
+
+        browser.open((pipeline_settings.reports_dir / "index.html").as_uri())
+        assert browser.console_errors() == []
+        assert browser.evaluate("document.querySelectorAll('[data-quarter]').length") == 1

@@ -1,10 +1,12 @@
-"""`sales-targets plan check|show`: the plan commands, registered into the main CLI."""
+"""`sales-targets plan check|show|suggest`: the plan commands, registered into the main CLI."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+
+import duckdb
 
 from orchestration.partitions import parse_date
 from orchestration.plan.check import check_plan
@@ -59,6 +61,43 @@ def cmd_plan_show(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_suggest(settings: Settings, args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from orchestration.plan.suggest import find_review, read_quarter_results, suggest_plan
+
+    plan_dir = Path(args.plan_dir or settings.plan_dir)
+    try:
+        growth = Decimal(args.growth) if args.growth is not None else None
+    except InvalidOperation:
+        print(f"sales-targets: error: --growth {args.growth!r} is not a number", file=sys.stderr)
+        return 2
+    try:
+        database, schema = find_review(settings.reporting_path, settings.warehouse_path)
+        results = read_quarter_results(database, args.from_quarter, schema)
+        suggestion = suggest_plan(
+            plan_dir,
+            results,
+            args.out,
+            growth=growth,
+            fiscal_year_start_month=settings.fiscal_year_start_month,
+        )
+    except (PlanError, ValueError, duckdb.Error) as exc:
+        print(f"sales-targets: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"suggested plan for {suggestion.next_quarter} written to {args.out}")
+    print(f"  rule: {suggestion.rule}")
+    for (dimension, segment), share in suggestion.shares.items():
+        print(f"  {dimension}/{segment}: share {share}")
+    for note in suggestion.notes:
+        print(f"  note: {note}")
+    print(
+        f"  next: sales-targets plan check --plan-dir {args.out}; "
+        f"sales-targets plan show --quarter {suggestion.next_quarter} --plan-dir {args.out}"
+    )
+    return 0
+
+
 def register_plan_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add `plan check` and `plan show` to a CLI's sub-commands.
 
@@ -97,4 +136,19 @@ def register_plan_commands(subparsers: argparse._SubParsersAction) -> argparse.A
         "(default: yesterday, or the quarter's last day once it is over)",
     )
     show.set_defaults(handler=cmd_plan_show)
+
+    suggest = commands.add_parser(
+        "suggest", help="write a next-quarter plan derived from a quarter's review"
+    )
+    suggest.add_argument(
+        "--plan-dir", type=Path, help="plan folder to start from (default: the live plan, seeds/)"
+    )
+    suggest.add_argument(
+        "--from", dest="from_quarter", required=True, help="reviewed quarter, e.g. 2026Q3"
+    )
+    suggest.add_argument("--out", type=Path, required=True, help="folder to write the plan to")
+    suggest.add_argument(
+        "--growth", help="growth on the quarter's actual (default: its revenue_growth, else 0.10)"
+    )
+    suggest.set_defaults(handler=cmd_plan_suggest)
     return plan

@@ -160,6 +160,12 @@ ROW_RULE_MESSAGES = {
     ),
     "exactly_one_share_or_weight": "give either share or weight, not both and not neither",
     "exactly_one_owner": "give either owner_group_kind or owner_role, not both and not neither",
+    "window_ends_before_it_starts": "end_date is before start_date",
+    "lead_source_required": "kpi leads and new_customers count leads of a lead_source: give one",
+    "columns_of_the_resource_kind": (
+        "a people row gives group_id and people_added (no budget), a budget row gives budget "
+        "and marketing_budget_share (no group_id, people_added)"
+    ),
 }
 
 

@@ -1,0 +1,134 @@
+{#-
+    Action plans against results per quarter x action (DESIGN section 7, execution): KPI
+    completion, cost per outcome and one flag, the first that applies of
+    - budget_spent_kpi_missed: spend reached the budget, KPI completion below the line;
+    - over_budget: spend above the budget;
+    - behind_pace: the window is running and completion is below the line x the share of the
+      window elapsed (counts and customer rates accumulate; aov_lift is a level: the line);
+    - kpi_missed: the window is over and completion is below the line;
+    - not_started; else on_track.
+    The line is var action_kpi_line (default 0.80, the handbook's "KPI below 80%").
+    Quarter-keyed, incremental (delete+insert by quarter).
+-#}
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="quarter",
+        on_schema_change="append_new_columns",
+    )
+}}
+{%- set kpi_line = var("action_kpi_line", 0.8) -%}
+
+with
+
+measured as (
+
+    select
+        quarter,
+        action_id,
+        action_name,
+        owner,
+        start_date,
+        end_date,
+        budget,
+        budget_line,
+        kpi,
+        kpi_target,
+        lead_source,
+        campaign_id,
+        spend,
+        kpi_actual,
+        outcome_count,
+        measured_until,
+        as_of_date,
+        is_started,
+        is_window_over,
+        window_elapsed_share
+
+    from {{ ref('int_actions_measured') }}
+
+),
+
+completed as (
+
+    select
+        measured.*,
+        case
+            when measured.kpi_actual is null then null
+            when measured.kpi_actual / measured.kpi_target < 0 then 0.0
+            else measured.kpi_actual / measured.kpi_target
+        end as kpi_completion,
+        coalesce(measured.spend > measured.budget, false) as is_over_budget,
+        coalesce(measured.budget > 0 and measured.spend >= measured.budget, false)
+            as is_budget_spent
+
+    from measured
+
+),
+
+flagged as (
+
+    select
+        completed.*,
+        coalesce(completed.kpi_completion, 0) < {{ kpi_line }} as is_kpi_below_line,
+        not completed.is_window_over
+            and completed.is_started
+            and coalesce(completed.kpi_completion, 0) < {{ kpi_line }}
+                * case when completed.kpi = 'aov_lift' then 1.0
+                    else completed.window_elapsed_share end
+            as is_behind_pace
+
+    from completed
+
+),
+
+final as (
+
+    select
+        -- keys
+        quarter,
+        action_id,
+
+        -- the plan
+        action_name,
+        owner,
+        start_date,
+        end_date,
+        budget,
+        budget_line,
+        kpi,
+        kpi_target,
+        lead_source,
+        campaign_id,
+
+        -- results
+        spend,
+        kpi_actual,
+        kpi_completion,
+        outcome_count,
+        {{ dbt.safe_cast('round(spend / nullif(outcome_count, 0), 2)', type_money()) }}
+            as cost_per_outcome,
+        case
+            when is_budget_spent and is_kpi_below_line then 'budget_spent_kpi_missed'
+            when is_over_budget then 'over_budget'
+            when is_behind_pace then 'behind_pace'
+            when is_window_over and is_kpi_below_line then 'kpi_missed'
+            when not is_started then 'not_started'
+            else 'on_track'
+        end as flag,
+        is_over_budget,
+        is_budget_spent,
+        is_behind_pace,
+        {{ kpi_line }} as kpi_line,
+
+        -- timing
+        measured_until,
+        window_elapsed_share,
+        as_of_date
+
+    from flagged
+
+)
+
+select * from final

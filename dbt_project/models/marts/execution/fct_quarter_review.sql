@@ -1,0 +1,448 @@
+{#-
+    The closed-loop quarter review (DESIGN section 7 and 8), one row per quarter x finding,
+    for every run quarter; a quarter whose as-of date is before its last day is provisional.
+    Sections:
+    - total: "Total revenue: 11,000,000 of 12,000,000 = 91.7%";
+    - dimension: completion of every customer, product, team and responsibility node and
+      metric with a target;
+    - short_board: those below the plan's warning line of their metric (amber_below of
+      warning_lines.csv, default 0.80);
+    - best / worst: the region, group and rep with the highest / lowest revenue completion
+      (ties: the node id that sorts first);
+    - resources: actions flagged in fct_action_results, budget lines (spend of their actions
+      against the line), people added (with their group's completion);
+    - next_quarter: the suggested next total = this quarter's actual x (1 + growth), growth =
+      this quarter's revenue_growth in quarter_totals.csv, else 10% (the rule `plan suggest`
+      uses; it also moves each dimension's shares halfway to this quarter's actual mix).
+    Quarter-keyed, incremental (delete+insert by quarter).
+-#}
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="quarter",
+        on_schema_change="append_new_columns",
+    )
+}}
+{%- set default_growth = var("suggested_growth_default", 0.10) -%}
+
+with
+
+quarters as (
+
+    select
+        quarter,
+        quarter_end_date,
+        as_of_date,
+        revenue_growth,
+        as_of_date < quarter_end_date as is_provisional,
+        {{ quarter_label_of(dbt.dateadd('day', 1, 'quarter_end_date')) }} as next_quarter
+
+    from {{ ref('int_plan_quarters_resolved') }}
+    where is_planned
+
+),
+
+nodes as (
+
+    select
+        node_actuals.quarter,
+        node_actuals.node_id,
+        node_actuals.metric,
+        node_actuals.dimension,
+        node_actuals.level,
+        node_actuals.node_name,
+        node_actuals.target_value,
+        node_actuals.actual_value,
+        node_actuals.completion
+
+    from {{ ref('fct_node_actuals') }} as node_actuals
+    inner join quarters
+        on quarters.quarter = node_actuals.quarter
+
+),
+
+warning_lines as (
+
+    select
+        quarters.quarter,
+        warning_lines.metric,
+        warning_lines.amber_below
+
+    from quarters
+    inner join {{ ref('warning_lines') }} as warning_lines
+        on warning_lines.from_quarter = (
+            select max(sets.from_quarter)
+            from {{ ref('warning_lines') }} as sets
+            where sets.from_quarter <= quarters.quarter
+        )
+
+),
+
+total_findings as (
+
+    select
+        nodes.quarter,
+        'total' as section,
+        nodes.node_id as subject,
+        nodes.metric,
+        nodes.target_value,
+        nodes.actual_value,
+        nodes.completion,
+        'Total revenue: ' || {{ shown_value('nodes.actual_value', 'nodes.metric') }} || ' of '
+            || {{ shown_value('nodes.target_value', 'nodes.metric') }} || ' = '
+            || {{ shown_percent('nodes.completion') }}
+            || case when quarters.is_provisional
+                then ' (provisional, as of ' || {{ dbt.safe_cast('quarters.as_of_date', dbt.type_string()) }} || ')'
+                else '' end
+            as finding
+
+    from nodes
+    inner join quarters
+        on quarters.quarter = nodes.quarter
+    where nodes.node_id = 'total'
+        and nodes.metric = 'revenue'
+
+),
+
+dimension_nodes as (
+
+    select
+        nodes.quarter,
+        nodes.node_id,
+        nodes.metric,
+        nodes.dimension,
+        nodes.level,
+        nodes.node_name,
+        nodes.target_value,
+        nodes.actual_value,
+        nodes.completion,
+        coalesce(warning_lines.amber_below, 0.80) as plan_line
+
+    from nodes
+    left join warning_lines
+        on warning_lines.quarter = nodes.quarter
+        and warning_lines.metric = nodes.metric
+    where nodes.dimension in ('customer', 'product', 'team', 'responsibility')
+        and nodes.target_value is not null
+
+),
+
+dimension_findings as (
+
+    select
+        quarter,
+        'dimension' as section,
+        node_id as subject,
+        metric,
+        target_value,
+        actual_value,
+        completion,
+        node_name || case when metric = 'rate' then '' else ' ' || metric end || ': '
+            || {{ shown_value('actual_value', 'metric') }} || ' of '
+            || {{ shown_value('target_value', 'metric') }} || ' = ' || {{ shown_percent('completion') }}
+            as finding
+
+    from dimension_nodes
+
+),
+
+short_board_findings as (
+
+    select
+        quarter,
+        'short_board' as section,
+        node_id as subject,
+        metric,
+        target_value,
+        actual_value,
+        completion,
+        node_name || case when metric = 'rate' then '' else ' ' || metric end || ' at '
+            || {{ shown_percent('completion') }} || ', below the '
+            || {{ shown_percent('plan_line') }} || ' line (' || {{ shown_value('actual_value', 'metric') }}
+            || ' of ' || {{ shown_value('target_value', 'metric') }} || ')' as finding
+
+    from dimension_nodes
+    where coalesce(completion, 0) < plan_line
+
+),
+
+team_ranked as (
+
+    select
+        quarter,
+        node_id,
+        node_name,
+        case level when 1 then 'region' when 2 then 'group' else 'rep' end as team_level,
+        target_value,
+        actual_value,
+        completion,
+        row_number() over (
+            partition by quarter, level order by completion desc, node_id
+        ) as best_rank,
+        row_number() over (
+            partition by quarter, level order by completion asc, node_id
+        ) as worst_rank
+
+    from dimension_nodes
+    where dimension = 'team'
+        and metric = 'revenue'
+        and completion is not null
+
+),
+
+ranking_findings as (
+
+    select
+        quarter,
+        'best' as section,
+        node_id as subject,
+        'revenue' as metric,
+        target_value,
+        actual_value,
+        completion,
+        'Best ' || team_level || ': '
+            || node_name || ' at ' || {{ shown_percent('completion') }} || ' ('
+            || {{ shown_value('actual_value', "'revenue'") }} || ' of '
+            || {{ shown_value('target_value', "'revenue'") }} || ')' as finding
+
+    from team_ranked
+    where best_rank = 1
+
+    union all
+
+    select
+        quarter,
+        'worst' as section,
+        node_id as subject,
+        'revenue' as metric,
+        target_value,
+        actual_value,
+        completion,
+        'Worst ' || team_level || ': ' || node_name || ' at ' || {{ shown_percent('completion') }}
+            || ' (' || {{ shown_value('actual_value', "'revenue'") }} || ' of '
+            || {{ shown_value('target_value', "'revenue'") }} || ')' as finding
+
+    from team_ranked
+    where worst_rank = 1
+
+),
+
+actions as (
+
+    select
+        action_results.quarter,
+        action_results.action_id,
+        action_results.action_name,
+        action_results.owner,
+        action_results.budget,
+        action_results.budget_line,
+        action_results.spend,
+        action_results.kpi,
+        action_results.kpi_target,
+        action_results.kpi_actual,
+        action_results.kpi_completion,
+        action_results.cost_per_outcome,
+        action_results.window_elapsed_share,
+        action_results.flag,
+        case when action_results.kpi in ('leads', 'new_customers') then 'count' else 'rate' end
+            as kpi_kind
+
+    from {{ ref('fct_action_results') }} as action_results
+    inner join quarters
+        on quarters.quarter = action_results.quarter
+
+),
+
+action_findings as (
+
+    select
+        quarter,
+        'resources' as section,
+        action_id as subject,
+        kpi as metric,
+        kpi_target as target_value,
+        kpi_actual as actual_value,
+        kpi_completion as completion,
+        action_name || ' (' || owner || '): '
+            || case flag
+                when 'budget_spent_kpi_missed' then 'spent ' || {{ shown_value('spend', "'money'") }}
+                    || ' of the ' || {{ shown_value('budget', "'money'") }} || ' budget but '
+                when 'over_budget' then 'over budget, spent ' || {{ shown_value('spend', "'money'") }}
+                    || ' of ' || {{ shown_value('budget', "'money'") }} || '; '
+                when 'behind_pace' then 'behind pace with '
+                    || {{ shown_percent('window_elapsed_share') }} || ' of the window gone: '
+                else 'KPI missed: '
+            end
+            || kpi || ' ' || {{ shown_value('kpi_actual', 'kpi_kind') }} || ' of '
+            || {{ shown_value('kpi_target', 'kpi_kind') }} || ' = ' || {{ shown_percent('kpi_completion') }}
+            || case when cost_per_outcome is not null
+                then '; cost per outcome ' || {{ shown_value('cost_per_outcome', "'money'") }}
+                else '' end
+            as finding
+
+    from actions
+    where flag in ('budget_spent_kpi_missed', 'over_budget', 'behind_pace', 'kpi_missed')
+
+),
+
+resources as (
+
+    select
+        quarters.quarter,
+        resources.resource_kind,
+        resources.resource_id,
+        resources.group_id,
+        resources.people_added,
+        resources.budget,
+        resources.marketing_budget_share
+
+    from {{ ref('resources') }} as resources
+    inner join quarters
+        on quarters.quarter = resources.quarter
+
+),
+
+budget_line_findings as (
+
+    select
+        resources.quarter,
+        'resources' as section,
+        resources.resource_id as subject,
+        'budget' as metric,
+        resources.budget as target_value,
+        sum(actions.spend) as actual_value,
+        {{ dbt.safe_cast('sum(actions.spend)', 'double') }}
+            / nullif({{ dbt.safe_cast('resources.budget', 'double') }}, 0) as completion,
+        'Budget line ' || resources.resource_id || ' ('
+            || {{ shown_percent('resources.marketing_budget_share') }}
+            || ' of the marketing budget): spent ' || {{ shown_value('sum(actions.spend)', "'money'") }}
+            || ' of ' || {{ shown_value('resources.budget', "'money'") }}
+            || case when sum(actions.spend) > resources.budget then ', over the line' else '' end
+            as finding
+
+    from resources
+    left join actions
+        on actions.quarter = resources.quarter
+        and actions.budget_line = resources.resource_id
+    where resources.resource_kind = 'budget'
+    group by resources.quarter, resources.resource_id, resources.budget,
+        resources.marketing_budget_share
+
+),
+
+people_findings as (
+
+    select
+        resources.quarter,
+        'resources' as section,
+        resources.resource_id as subject,
+        'people' as metric,
+        resources.people_added as target_value,
+        null as actual_value,
+        groups.completion,
+        'People added to ' || coalesce(groups.node_name, resources.group_id) || ': '
+            || resources.people_added
+            || '; group revenue completion ' || {{ shown_percent('groups.completion') }}
+            || case when groups.completion < groups.plan_line then ', below the line' else '' end
+            as finding
+
+    from resources
+    left join dimension_nodes as groups
+        on groups.quarter = resources.quarter
+        and groups.dimension = 'team'
+        and groups.level = 2
+        and groups.metric = 'revenue'
+        and {{ dbt.split_part('groups.node_id', "'/'", 3) }} = resources.group_id
+    where resources.resource_kind = 'people'
+
+),
+
+next_quarter_findings as (
+
+    select
+        total_findings.quarter,
+        'next_quarter' as section,
+        'total' as subject,
+        'revenue' as metric,
+        round(total_findings.actual_value
+            * (1 + {{ dbt.safe_cast('coalesce(quarters.revenue_growth, ' ~ default_growth ~ ')',
+                                    'numeric(12, 6)') }}), 2) as target_value,
+        total_findings.actual_value,
+        null as completion,
+        'Suggested ' || quarters.next_quarter || ' total: '
+            || {{ shown_value('round(total_findings.actual_value * (1 + '
+                ~ dbt.safe_cast('coalesce(quarters.revenue_growth, ' ~ default_growth ~ ')',
+                                'numeric(12, 6)') ~ '), 2)', "'revenue'") }}
+            || ' = ' || quarters.quarter || ' actual ' || {{ shown_value('total_findings.actual_value', "'revenue'") }}
+            || ' x (1 + ' || {{ shown_percent('coalesce(quarters.revenue_growth, ' ~ default_growth ~ ')') }}
+            || '); rule: growth = this quarter''s revenue_growth, else '
+            || {{ shown_percent(default_growth) }} || '; each dimension''s shares move halfway to '
+            || 'this quarter''s actual mix (sales-targets plan suggest)' as finding
+
+    from total_findings
+    inner join quarters
+        on quarters.quarter = total_findings.quarter
+
+),
+
+findings as (
+
+    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    from total_findings
+    union all
+    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    from dimension_findings
+    union all
+    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    from short_board_findings
+    union all
+    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    from ranking_findings
+    union all
+    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    from action_findings
+    union all
+    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    from budget_line_findings
+    union all
+    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    from people_findings
+    union all
+    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    from next_quarter_findings
+
+),
+
+final as (
+
+    select
+        findings.quarter,
+        findings.section,
+        findings.subject,
+        findings.metric,
+        cast(findings.target_value as numeric(22, 6)) as target_value,
+        cast(findings.actual_value as numeric(22, 6)) as actual_value,
+        {{ dbt.safe_cast('findings.completion', 'double') }} as completion,
+        findings.finding,
+        row_number() over (
+            partition by findings.quarter
+            order by
+                case findings.section
+                    when 'total' then 1 when 'dimension' then 2 when 'short_board' then 3
+                    when 'best' then 4 when 'worst' then 5 when 'resources' then 6
+                    else 7
+                end,
+                findings.subject,
+                findings.metric
+        ) as finding_order,
+        quarters.is_provisional,
+        quarters.as_of_date
+
+    from findings
+    inner join quarters
+        on quarters.quarter = findings.quarter
+
+)
+
+select * from final

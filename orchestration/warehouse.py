@@ -7,16 +7,14 @@ with a message naming the holder instead of colliding on the file.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from orchestration.locks import exclusive_file_lock
 from orchestration.settings import Settings
 
 
@@ -42,36 +40,19 @@ def warehouse_lock(settings: Settings, timeout_seconds: float = 30.0) -> Iterato
         finally:
             _held.depth -= 1
         return
-    path = _lock_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the lock
-    deadline = time.monotonic() + timeout_seconds
-    try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "unknown"
-                    raise WarehouseBusyError(
-                        f"warehouse {settings.warehouse_path} is being written by another run "
-                        f"({holder}); waited {timeout_seconds:.0f}s. Try again when it finishes."
-                    ) from None
-                time.sleep(0.2)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+
+    def busy(holder: str) -> WarehouseBusyError:
+        return WarehouseBusyError(
+            f"warehouse {settings.warehouse_path} is being written by another run "
+            f"({holder}); waited {timeout_seconds:.0f}s. Try again when it finishes."
+        )
+
+    with exclusive_file_lock(_lock_path(settings), timeout_seconds, busy, poll_seconds=0.2):
         _held.depth = 1
         try:
             yield
         finally:
             _held.depth = 0
-            fcntl.flock(handle, fcntl.LOCK_UN)
-    finally:
-        handle.close()
 
 
 @contextmanager

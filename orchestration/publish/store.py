@@ -23,9 +23,7 @@ published, the server keeps its previous version (rolled back) and the error say
 
 from __future__ import annotations
 
-import fcntl
 import os
-import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -35,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.locks import exclusive_file_lock
 from orchestration.publish.gate import CheckOutcome, passed_check_names, require_checks_passed
 from orchestration.publish.parquet import (
     discard_staged_parquet,
@@ -97,34 +96,17 @@ def remove_stale_temp_files(settings: Settings) -> list[Path]:
 def publish_lock(settings: Settings, timeout_seconds: float = 120.0) -> Iterator[None]:
     """One publish at a time per reporting store (readers never take it)."""
     target = settings.reporting_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    path = target.with_name(f".{target.name}.publish.lock")
-    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the lock
-    deadline = time.monotonic() + timeout_seconds
-    try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "unknown"
-                    raise PublishBusyError(
-                        f"another publish of {target} is running ({holder}); waited "
-                        f"{timeout_seconds:.0f}s. Try again when it finishes."
-                    ) from None
-                time.sleep(0.1)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-    finally:
-        handle.close()
+
+    def busy(holder: str) -> PublishBusyError:
+        return PublishBusyError(
+            f"another publish of {target} is running ({holder}); waited "
+            f"{timeout_seconds:.0f}s. Try again when it finishes."
+        )
+
+    with exclusive_file_lock(
+        target.with_name(f".{target.name}.publish.lock"), timeout_seconds, busy
+    ):
+        yield
 
 
 def warehouse_reporting_tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:

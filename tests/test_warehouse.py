@@ -1,0 +1,43 @@
+"""The one-writer lock: re-entrant for its holder, a clear error for anyone else."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from orchestration.settings import Settings
+from orchestration.warehouse import WarehouseBusyError, warehouse_lock
+
+
+def test_a_second_writer_waits_then_fails_naming_the_holder(tmp_path):
+    settings = Settings().with_data_dir(tmp_path)
+    errors: list[Exception] = []
+
+    def second_writer() -> None:
+        try:
+            with warehouse_lock(settings, timeout_seconds=0.5):
+                pass
+        except WarehouseBusyError as exc:
+            errors.append(exc)
+
+    with warehouse_lock(settings), warehouse_lock(settings):  # re-entrant for the holder
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join()
+
+    assert len(errors) == 1
+    message = str(errors[0])
+    assert f"warehouse {settings.warehouse_path} is being written by another run" in message
+    assert "(pid " in message
+    # released: the next writer gets it at once
+    with warehouse_lock(settings, timeout_seconds=0.1):
+        pass
+
+
+def test_the_lock_is_released_when_the_holder_fails(tmp_path):
+    settings = Settings().with_data_dir(tmp_path)
+    with pytest.raises(RuntimeError, match="boom"), warehouse_lock(settings):
+        raise RuntimeError("boom")
+    with warehouse_lock(settings, timeout_seconds=0.1):
+        pass

@@ -10,6 +10,9 @@ from datetime import date
 
 from orchestration.partitions import parse_date, parse_quarter, quarter_label
 from orchestration.settings import Settings
+from orchestration.warehouse import WarehouseBusyError
+
+EXIT_BUSY = 75  # EX_TEMPFAIL: the warehouse is being written by another run
 
 
 class CliError(Exception):
@@ -61,12 +64,36 @@ def _check_sources(settings: Settings) -> None:
                 )
         engine = sa.create_engine(url)
         try:
-            with engine.connect():
-                pass
-        except Exception as exc:  # noqa: BLE001 - any driver error means unreachable
-            raise CliError(f"{name} source {masked} is unreachable: {type(exc).__name__}") from None
+            _connect_with_back_off(engine, name, url, masked)
         finally:
             engine.dispose()
+
+
+def _connect_with_back_off(engine, name: str, url: str, masked: str) -> None:
+    """Connect once, retrying a bounded number of times (a database restarting, a blip)."""
+    import sqlalchemy as sa
+
+    from orchestration.ingest.extract import CONNECT_ATTEMPTS, FIRST_RETRY_DELAY_SECONDS
+
+    password = sa.engine.make_url(url).password
+    delay = FIRST_RETRY_DELAY_SECONDS
+    for attempt in range(1, CONNECT_ATTEMPTS + 1):
+        try:
+            with engine.connect():
+                return
+        except Exception as exc:  # noqa: BLE001 - any driver error means unreachable
+            text = str(getattr(exc, "orig", None) or exc).strip()
+            reason = text.splitlines()[0] if text else type(exc).__name__
+            if password:
+                reason = reason.replace(password, "***")
+            if attempt == CONNECT_ATTEMPTS:
+                raise CliError(
+                    f"{name} source {masked} is unreachable after {attempt} attempts: "
+                    f"{type(exc).__name__} ({reason}). Check {name.upper()}_DATABASE_URL."
+                ) from None
+            say(f"{name} source {masked}: attempt {attempt} failed; retrying in {delay:.0f}s")
+            time.sleep(delay)
+            delay *= 2
 
 
 def _report_outcome(settings: Settings, outcome) -> int:
@@ -242,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
         register_plan_commands = None
     if register_plan_commands:
         register_plan_commands(commands)
+    from orchestration.report.cli import register_report_commands
+
+    register_report_commands(commands)
     return parser
 
 
@@ -254,6 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"sales-targets: error: {exc}", file=sys.stderr)
         return 2
+    except WarehouseBusyError as exc:
+        # Another run holds the one-writer lock: nothing was written, try again later.
+        print(f"sales-targets: busy: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except KeyboardInterrupt:
         print("sales-targets: interrupted", file=sys.stderr)
         return 130

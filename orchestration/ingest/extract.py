@@ -3,7 +3,9 @@
 Columns are selected untyped (`sa.column(name)`), so SQLAlchemy applies no result
 processor: 'twelve' in an integer column or '2025-02-30' in a date column of a SQLite
 source reaches the raw contract as it is, instead of crashing the read.
-Passwords never appear in messages: every URL shown is masked.
+Passwords never appear in messages: every URL shown is masked. SQLite may hold text that
+is not valid UTF-8; such a value is read as bytes (the raw contract quarantines the row
+as `invalid_utf8`) instead of failing the read of the whole table.
 """
 
 from __future__ import annotations
@@ -74,6 +76,17 @@ def _sqlite_file(url: sa.engine.URL) -> Path | None:
     return Path(url.database)
 
 
+def _text_or_bytes(raw: bytes) -> str | bytes:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+
+
+def _keep_undecodable_text(dbapi_connection, _connection_record) -> None:
+    dbapi_connection.text_factory = _text_or_bytes
+
+
 def _unavailable(source: SourceTable, url: str, problem: str) -> SourceUnavailableError:
     return SourceUnavailableError(
         f"{source.system} source for table {source.name} at {masked_url(url)}: "
@@ -131,6 +144,8 @@ def open_source(
     except sa.exc.ArgumentError as exc:
         problem = f"the URL is not valid for its driver ({str(exc).splitlines()[0]})"
         raise _unavailable(source, url, problem) from None
+    if parsed.get_backend_name() == "sqlite":
+        sa.event.listen(engine, "connect", _keep_undecodable_text)
     try:
         connection = _connect_with_retries(engine, source, url, attempts, first_retry_delay)
         try:
@@ -173,5 +188,14 @@ def read_chunks(
         problem = _first_line(exc)
         raise _unavailable(source, url, f"cannot read the table ({problem})") from None
     with result:
-        for rows in result.partitions():
+        partitions = result.partitions()
+        while True:
+            try:
+                rows = next(partitions)
+            except StopIteration:
+                return
+            except sa.exc.DBAPIError as exc:
+                # The source went away mid-read (dropped, truncated, connection lost).
+                problem = f"lost the source while reading the table ({_first_line(exc)})"
+                raise _unavailable(source, url, problem) from None
             yield pd.DataFrame(rows, columns=list(source.column_names), dtype=object)

@@ -8,6 +8,12 @@ Two steps, both driven by the raw contract (`models/raw.py`):
 2. The contract itself (lazy), on the rows that parsed: nulls, ranges, allowed values and
    row rules, each failure case becoming a rejection with a readable rule name.
 
+Type parsing also rejects what no contract dtype can express: a date or timestamp
+carrying a UTC offset ('2026-03-01T10:00:00+08:00' in a column of naive local times:
+`timezone_offset`, since converting it would silently move the row to another day),
+text that is not valid UTF-8 (`invalid_utf8`, SQLite hands such values over as bytes)
+and text longer than the source interface declares (`str_length(None, <n>)`).
+
 A row that fails type parsing is reported for that alone; its other rules are checked
 once the source fixes the value. Rejections are a frame with one row per (chunk row,
 rule, column): `row` (position in the chunk), `rule`, `column_name`, `bad_value` (the
@@ -23,8 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import sqlalchemy as sa
 
 from models.raw import ROW_RULE_COLUMNS, RawContract
+from orchestration.ingest.source_tables import SOURCE_TABLES_BY_NAME
 
 REJECTION_COLUMNS = ["row", "rule", "column_name", "bad_value"]
 # pandera dtype (as text) -> the kind named in `type:<kind>` rules.
@@ -37,6 +45,11 @@ TYPE_KINDS = {
 # pandera check names that read better under another name in the quarantine.
 RULE_NAMES = {"not_nullable": "not_null"}
 LARGEST_BIGINT = 2**63
+TIMEZONE_OFFSET = "timezone_offset"
+INVALID_UTF8 = "invalid_utf8"
+# A time of day followed by Z or +hh[:mm] / -hh[:mm]: the value names its own time zone.
+_UTC_OFFSET = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+SHOWN_TEXT_LIMIT = 200  # characters of an over-long value kept as its bad_value
 
 
 class ContractStructureError(ValueError):
@@ -104,10 +117,65 @@ def parse_column(values: pd.Series, kind: str) -> pd.Series:
     raise ValueError(f"no parser for column kind {kind!r}")
 
 
+def has_utc_offset(values: pd.Series) -> pd.Series:
+    """True where a text value is a time with an explicit UTC offset (or Z)."""
+    if values.dtype != object:
+        return pd.Series(False, index=values.index)
+    text = values.where(values.map(lambda value: isinstance(value, str)))
+    return text.str.contains(_UTC_OFFSET, regex=True, na=False).astype(bool)
+
+
+def _rejections(rows: pd.Index, rule: str, name: str, shown: list[str | None]) -> pd.DataFrame:
+    return pd.DataFrame({"row": rows, "rule": rule, "column_name": name, "bad_value": shown})
+
+
+def declared_text_lengths(table: str) -> dict[str, int]:
+    """Column -> the length the source interface declares (`String(n)`), where it does."""
+    source = SOURCE_TABLES_BY_NAME.get(table)
+    if source is None:
+        return {}
+    return {
+        column.name: column.type.length
+        for column in source.table.columns
+        if isinstance(column.type, sa.String) and column.type.length
+    }
+
+
+def _shown_text(value: object) -> str | None:
+    text = render_value(value)
+    if text is not None and len(text) > SHOWN_TEXT_LIMIT:
+        return f"{text[:SHOWN_TEXT_LIMIT]}... ({len(text):,} characters)"
+    return text
+
+
+def text_rejections(chunk: pd.DataFrame, contract: type[RawContract], table: str) -> pd.DataFrame:
+    """Text values that are not UTF-8 (`invalid_utf8`) or longer than declared."""
+    lengths = declared_text_lengths(table)
+    found = []
+    for name, dtype in contract_types(contract).items():
+        if dtype != "str" or name not in chunk.columns or chunk[name].dtype != object:
+            continue
+        values = chunk[name]
+        undecodable = values.map(lambda value: isinstance(value, bytes | bytearray)).astype(bool)
+        if undecodable.any():
+            shown = [_shown_text(v) for v in values[undecodable]]
+            found.append(_rejections(chunk.index[undecodable], INVALID_UTF8, name, shown))
+        limit = lengths.get(name)
+        if limit:
+            too_long = values.map(lambda v, n=limit: isinstance(v, str) and len(v) > n)
+            too_long = too_long.astype(bool)
+            if too_long.any():
+                rule = f"str_length(None, {limit})"
+                shown = [_shown_text(v) for v in values[too_long]]
+                found.append(_rejections(chunk.index[too_long], rule, name, shown))
+    return pd.concat(found, ignore_index=True) if found else empty_rejections()
+
+
 def parse_types(
     chunk: pd.DataFrame, contract: type[RawContract]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse every typed column; return the typed frame and its `type:<kind>` rejections."""
+    """Parse every typed column; return the typed frame and its `type:<kind>` rejections
+    (and `timezone_offset` for dates and times that name their own zone)."""
     typed = chunk.copy()
     found = []
     for name, dtype in contract_types(contract).items():
@@ -116,6 +184,13 @@ def parse_types(
             continue  # text columns are coerced by pandera; missing ones fail the contract
         parsed = parse_column(chunk[name], kind)
         failed = parsed.isna() & chunk[name].notna()
+        if kind in ("date", "timestamp"):
+            offset = has_utc_offset(chunk[name])
+            if offset.any():
+                shown = [render_value(v) for v in chunk.loc[offset, name]]
+                found.append(_rejections(chunk.index[offset], TIMEZONE_OFFSET, name, shown))
+                parsed = parsed.mask(offset)
+                failed &= ~offset
         if failed.any():
             found.append(
                 pd.DataFrame(
@@ -185,6 +260,11 @@ def contract_rejections(
 def validate_chunk(chunk: pd.DataFrame, contract: type[RawContract], table: str) -> ChunkVerdict:
     """Type-parse then contract-check one chunk of raw values (index = row position)."""
     typed, type_rejections = parse_types(chunk, contract)
+    type_rejections = pd.concat(
+        [r for r in (type_rejections, text_rejections(chunk, contract, table)) if not r.empty]
+        or [empty_rejections()],
+        ignore_index=True,
+    )
     parsed_rows = typed.drop(index=pd.unique(type_rejections["row"]))
     try:
         accepted = _validate(contract, parsed_rows)

@@ -83,12 +83,19 @@ def stage_parquet(store: Path, parquet_dir: Path, version: str) -> Path:
     staging = versions / f"{version}{STAGING_SUFFIX}"
     try:
         write_parquet_tables(store, staging)
+        _make_read_only_for_others(staging)
         final = versions / version
         os.replace(staging, final)  # a name without .tmp means complete
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
+
+
+def _make_read_only_for_others(folder: Path) -> None:
+    """Readable by all, writable by the owner only, whatever the process umask."""
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def swap_in_parquet(version_dir: Path, parquet_dir: Path) -> None:

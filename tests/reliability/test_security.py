@@ -133,11 +133,6 @@ def test_published_files_of_a_pipeline_run_are_not_world_writable(clean_run):
     assert _world_writable(files) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orchestration/publish/parquet.py writes Parquet files and folders with the "
-    "process umask (0o666/0o777 under umask 0); the store file itself is chmod 0o644",
-)
 def test_published_files_are_not_world_writable_whatever_the_umask(tmp_path):
     settings = Settings().with_data_dir(tmp_path / "data")
     previous = os.umask(0)

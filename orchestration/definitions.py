@@ -15,6 +15,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.ingest.assets import build_ingest_assets
 from orchestration.partitions import quarters_partitions_def
 from orchestration.publish.assets import build_dbt_docs_asset, build_publish_asset
+from orchestration.quality.contracts import build_contract_checks
 from orchestration.report.assets import build_report_asset
 from orchestration.schedules import build_nightly_schedule
 from orchestration.settings import Settings
@@ -60,6 +61,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             build_dbt_docs_asset(),
             build_report_asset(),
         ],
+        asset_checks=build_contract_checks(dbt_assets),
         jobs=[quarter_job],
         schedules=[build_nightly_schedule(quarter_job, settings)],
         resources={

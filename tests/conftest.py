@@ -39,3 +39,17 @@ def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
         orders_per_quarter=SMALL_ORDERS_PER_QUARTER,
     )
     return settings.sources_dir
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep tests that share expensive fixtures on one xdist worker (`make test` runs two).
+
+    Each test file stays whole (its module fixtures build one dbt world); the reliability
+    suite shares session fixtures across its files, so it stays whole as one group.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        path = Path(str(item.fspath))
+        group = "reliability" if "reliability" in path.parts else path.stem
+        item.add_marker(pytest.mark.xdist_group(name=group))

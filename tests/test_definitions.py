@@ -1,0 +1,61 @@
+"""The Dagster code location: loads, validates, and its asset graph changes only on purpose."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.definitions import QUARTER_JOB, build_definitions
+from orchestration.settings import Settings
+from orchestration.transform.project import ensure_manifest
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_keys.txt"
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    settings = Settings.from_env()
+    ensure_manifest(settings)
+    return build_definitions(settings)
+
+
+def test_definitions_validate(defs):
+    dg.Definitions.validate_loadable(defs)
+    job = defs.resolve_job_def(QUARTER_JOB)
+    assert job.executor_def.name == "in_process"
+    assert job.tags["sales_targets/warehouse"] == "writer"
+
+
+def test_asset_graph_matches_the_snapshot(defs):
+    """Regenerate with UPDATE_SNAPSHOTS=1 when a change to the graph is intended."""
+    graph = defs.resolve_asset_graph()
+    lines = sorted(
+        f"{graph.get(key).group_name}\t{key.to_user_string()}" for key in graph.get_all_asset_keys()
+    )
+    text = "\n".join(lines) + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text(text)
+    assert text == SNAPSHOT.read_text()
+
+
+def test_every_dbt_test_is_an_asset_check(defs):
+    graph = defs.resolve_asset_graph()
+    check_keys = list(graph.asset_check_keys)
+    assert len(check_keys) > 50
+    assert any(key.name.startswith("unique_stg_orders__orders") for key in check_keys)
+
+
+def test_nightly_schedule_requests_the_running_quarter(defs):
+    schedule = defs.resolve_schedule_def("nightly_current_quarter")
+    assert schedule.cron_schedule == "0 2 * * *"
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 11, 26, 2, 0),
+        repository_def=defs.get_repository_def(),
+    )
+    request = schedule.evaluate_tick(context).run_requests[0]
+    assert request.partition_key == "2026-10-01"
+    assert request.run_key == "nightly-2026-11-26"

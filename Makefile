@@ -24,12 +24,16 @@ demo: $(STAMP)
 ## test: the whole test suite (unit, dbt, Dagster end to end)
 test: $(STAMP)
 	$(BIN)/sales-targets prepare
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 ## dev: the Dagster UI on workspace.yaml (runs from `make demo` show up here)
 dev: $(STAMP)
 	$(BIN)/sales-targets prepare
 	$(BIN)/dagster dev -w workspace.yaml
+
+## bench: the benchmark against its lower bounds (bench/README.md); BENCH_ARGS=--quick to smoke it
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 prepare: $(STAMP)
 	$(BIN)/sales-targets prepare

@@ -4,6 +4,7 @@ import dagster as dg
 
 from orchestration.report.html import render_reports
 from orchestration.settings import Settings
+from orchestration.transform.assets import run_quarter_labels
 
 REPORT_KEY = dg.AssetKey(["published", "quarterly_report"])
 STORE_KEY = dg.AssetKey(["published", "reporting_store"])
@@ -21,7 +22,10 @@ def build_report_asset() -> dg.AssetsDefinition:
     def quarterly_report(
         context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
     ) -> dg.MaterializeResult:
-        paths = render_reports(settings)
+        # pages of the quarters this run rebuilt (all of them outside a partitioned run);
+        # the index always lists every published quarter
+        quarters = run_quarter_labels(context.run.tags, settings) or None
+        paths = render_reports(settings, quarters=quarters)
         context.log.info(f"report: {paths[0]} ({len(paths) - 1} quarters)")
         return dg.MaterializeResult(
             metadata={

@@ -24,7 +24,7 @@ demo: $(STAMP)
 ## test: the whole test suite (unit, dbt, Dagster end to end)
 test: $(STAMP)
 	$(BIN)/sales-targets prepare
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2
 
 ## dev: the Dagster UI on workspace.yaml (runs from `make demo` show up here)
 dev: $(STAMP)

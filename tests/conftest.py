@@ -41,15 +41,17 @@ def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return settings.sources_dir
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_xdist_make_scheduler(config, log):
     """Keep tests that share expensive fixtures on one xdist worker (`make test` runs two).
 
     Each test file stays whole (its module fixtures build one dbt world); the reliability
-    suite shares session fixtures across its files, so it stays whole as one group.
+    suite shares session fixtures across its files, so it is scheduled as one unit.
     """
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        path = Path(str(item.fspath))
-        group = "reliability" if "reliability" in path.parts else path.stem
-        item.add_marker(pytest.mark.xdist_group(name=group))
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedFixtureScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "tests/reliability" if path.startswith("tests/reliability/") else path
+
+    return SharedFixtureScheduling(config, log)

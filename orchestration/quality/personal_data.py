@@ -28,6 +28,7 @@ EMAIL_PATTERN = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]
 # A run of digits with phone-like separators; refined in Python (digit count, not a date).
 PHONE_CANDIDATE_PATTERN = r"\+?\(?[0-9][0-9 ().\-]{7,}[0-9]"
 _PHONE_DIGITS = range(9, 16)  # E.164 allows at most 15 digits
+_GLUE = set("-_./")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}(:\d{2})?)?")
 _PHONE_CANDIDATE = re.compile(PHONE_CANDIDATE_PATTERN)
 _DECIMAL_NUMBER = re.compile(r"^\d+\.\d+$")  # an amount like 12000000.00, not a phone
@@ -110,6 +111,12 @@ def _looks_like_phone(value: str) -> bool:
         before = value[match.start() - 1] if match.start() else " "
         after = value[match.end()] if match.end() < len(value) else " "
         if before.isalnum() or after.isalnum():
+            continue
+        # glued to more of a token by - _ . / : a piece of a UUID, hash or id, not a phone
+        start, end = match.start(), match.end()
+        if before in _GLUE and start >= 2 and value[start - 2].isalnum():
+            continue
+        if after in _GLUE and end + 1 < len(value) and value[end + 1].isalnum():
             continue
         digits = sum(ch.isdigit() for ch in text)
         if digits not in _PHONE_DIGITS or _DATE_LIKE.match(text.lstrip("+(")):

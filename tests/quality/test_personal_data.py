@@ -132,3 +132,18 @@ def test_rep_names_are_not_needles_even_when_a_customer_shares_them(settings):
             "t(rep_id, rep_name)"
         )
     assert personal_data_needles(settings) == ["Maria Gonzalez"]
+
+
+def test_run_ids_and_batch_ids_are_not_phones(store):
+    # a UUID holds a digit run with phone-like separators ("1920-4113-8625"); it once
+    # refused a publish because rpt_publication.run_id looked like a phone number
+    path = store(
+        [
+            "update rpt_action_plans set owner = 'cd1c348c-1920-4113-8625-a2b22433702a'",
+            "update rpt_warnings set owner = 'batch-20261126-1534-2233' where level = 'amber'",
+        ]
+    )
+    assert findings_of(path) == set()
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("update rpt_action_plans set owner = 'phone: 138-1234-5678, thanks'")
+    assert findings_of(path) == {("rpt_action_plans", "owner", "phone", 1)}

@@ -1,0 +1,258 @@
+"""Benchmark the pipeline against lower bounds measured in the same run (issue 8).
+
+    python bench/run.py                       # default scales, see --help
+    python bench/run.py --quick               # smoke run at a tiny scale (a few minutes)
+    python bench/run.py --scales 100k,300k    # order lines per quarter
+
+Prints progress lines and a table of figures and goals, and writes
+bench/results/latest.md, latest.json and bench-<timestamp>.json (--update-summary
+also refreshes the committed results/summary.md). What each
+figure means and how its lower bound is built: bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+# Before dagster, dbt or great-expectations are imported: nothing phones home.
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from bench_figures import Figure, judge, markdown_table, text_table, write_json  # noqa: E402
+from rss_sampler import TreeRssSampler  # noqa: E402
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"  # bench/ is a script folder
+REFERENCE_DATE = date(2026, 11, 26)  # fixed, so the quarters and their data never move
+DEFAULT_SCALES = "100k,1M,3M"
+QUICK_SCALES = "3k"
+DEFAULT_BUDGET_MINUTES = 15.0
+SUMMARY = "summary.md"
+
+
+def say(message: str) -> None:
+    # the real stdout: pipeline runs redirect sys.stdout to their log file
+    print(f"{datetime.now():%H:%M:%S} {message}", file=sys.__stdout__, flush=True)
+
+
+def parse_count(text: str) -> int:
+    """'100k' -> 100000, '1.5M' -> 1500000, '2500' -> 2500."""
+    text = text.strip().lower().replace("_", "")
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    number = text[:-1] if factor > 1 else text
+    try:
+        value = int(float(number) * factor)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a line count: {text!r} (e.g. 100k, 1M)") from None
+    if value < 500:
+        raise argparse.ArgumentTypeError(f"scale {text!r} is below 500 order lines per quarter")
+    return value
+
+
+def parse_scales(text: str) -> list[int]:
+    return sorted({parse_count(part) for part in text.split(",") if part.strip()})
+
+
+def load_average() -> str:
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min), {os.cpu_count()} CPUs"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--scales",
+        type=parse_scales,
+        help=f"order lines per quarter, comma separated (default {DEFAULT_SCALES}; "
+        f"--quick: {QUICK_SCALES})",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: tiny scale, 2-quarter backfill"
+    )
+    parser.add_argument(
+        "--backfill-quarters",
+        type=int,
+        help="closed quarters in the backfill figure (default 8; --quick: 2)",
+    )
+    parser.add_argument(
+        "--budget-minutes",
+        type=float,
+        default=DEFAULT_BUDGET_MINUTES,
+        help="skip a scale whose projected time (linear in lines from the previous scale) "
+        f"exceeds this (default {DEFAULT_BUDGET_MINUTES:g}; 0 = never skip)",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        help="where sources and warehouses go (default: a temporary folder, removed after)",
+    )
+    parser.add_argument(
+        "--results-dir", type=Path, default=RESULTS_DIR, help=f"default {RESULTS_DIR}"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--update-summary",
+        action="store_true",
+        help=f"also write results/{SUMMARY}, the committed summary the README links",
+    )
+    return parser
+
+
+def _seconds(steps: dict[str, float]) -> str:
+    return ", ".join(f"{name} {seconds:.1f}s" for name, seconds in steps.items())
+
+
+def profile_lines(details: dict[str, dict]) -> list[str]:
+    """Where the time goes at each scale: the facts a closing note is written from."""
+    lines: list[str] = []
+    for scale, detail in details.items():
+        dbt = detail.get("transformation", {})
+        lines += [
+            f"### {scale}",
+            "",
+            f"- end-to-end steps: {_seconds(detail.get('end_to_end_steps', {}))}",
+            f"- nightly steps: {_seconds(detail.get('nightly_steps', {}))}",
+            f"- full rebuild steps: {_seconds(detail.get('rebuild_steps', {}))}",
+            f"- backfill run steps: {_seconds(detail.get('backfill_steps', {}))}",
+            "- one-quarter run steps (last): "
+            + _seconds((detail.get("one_quarter_run_steps") or [{}])[-1]),
+            f"- validation in the end-to-end run: {_seconds(detail.get('contracts_seconds', {}))}",
+            f"- dbt build of one quarter: {dbt.get('dbt_wall_seconds')}s wall = "
+            f"{dbt.get('dbt_startup_seconds')}s start-up/parse + {dbt.get('dbt_elapsed_seconds')}s "
+            f"run (models {dbt.get('dbt_model_seconds')}s, tests {dbt.get('dbt_test_seconds')}s "
+            f"summed over 2 threads); slowest {dbt.get('dbt_slowest_nodes')}",
+            "- peak RSS per phase (MiB): "
+            + ", ".join(
+                f"{phase} {peak / 1024**2:,.0f}"
+                for phase, peak in detail.get("phase_peak_rss_bytes", {}).items()
+            ),
+            "",
+        ]
+    return lines
+
+
+def markdown_report(
+    figures: list[Figure],
+    context: dict[str, object],
+    notes: list[str],
+    details: dict[str, dict] | None = None,
+) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- run: {context['started']} on {context['machine']}",
+        f"- load average at start: {context['load_at_start']}; at end: {context['load_at_end']}",
+        f"- scales (order lines per quarter): {context['scales']}; "
+        f"backfill of {context['backfill_quarters']} quarters; reference date "
+        f"{context['reference_date']}",
+        f"- command: `{context['command']}`; total {context['total_seconds']:.0f}s",
+        "",
+        markdown_table(figures),
+        "",
+        "## Notes per figure",
+        "",
+    ]
+    for figure in figures:
+        if figure.notes:
+            lines.append(f"- **{figure.scale} · {figure.name}**: " + "; ".join(figure.notes))
+    if notes:
+        lines += ["", "## Run notes", "", *(f"- {note}" for note in notes)]
+    if details:
+        lines += ["", "## Where the time goes", "", *profile_lines(details)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    scales = args.scales or parse_scales(QUICK_SCALES if args.quick else DEFAULT_SCALES)
+    backfill = args.backfill_quarters or (2 if args.quick else 8)
+    if not 1 <= backfill <= 8:
+        raise SystemExit("--backfill-quarters must be 1..8 (closed quarters 2024Q4..2026Q3)")
+
+    from scale_run import ScalePlan, ScaleRun  # imports dagster: after the environment is set
+
+    started_at = datetime.now()
+    context: dict[str, object] = {
+        "started": f"{started_at:%Y-%m-%d %H:%M}",
+        "machine": f"{platform.node()} ({platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()})",
+        "load_at_start": load_average(),
+        "scales": ", ".join(f"{s:,}" for s in scales),
+        "backfill_quarters": backfill,
+        "reference_date": REFERENCE_DATE.isoformat(),
+        "command": " ".join(["python bench/run.py", *(argv if argv is not None else sys.argv[1:])]),
+    }
+    say(f"benchmark: {context['scales']} order lines/quarter; load {context['load_at_start']}")
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="sales-targets-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    figures: list[Figure] = []
+    details: dict[str, object] = {}
+    notes: list[str] = []
+    clock = time.perf_counter()
+    previous: tuple[int, float] | None = None
+    try:
+        with TreeRssSampler() as sampler:
+            for lines in scales:
+                plan = ScalePlan(lines, REFERENCE_DATE, backfill_quarters=backfill)
+                if previous and args.budget_minutes > 0:
+                    projected = previous[1] * lines / previous[0]
+                    if projected > args.budget_minutes * 60:
+                        note = (
+                            f"skipped {plan.label}: projected {projected / 60:.0f} min from the "
+                            f"previous scale exceeds the {args.budget_minutes:g}-minute budget"
+                        )
+                        say(note)
+                        notes.append(note)
+                        continue
+                result = ScaleRun(plan, work / f"lines-{lines}", sampler, say).measure()
+                say(f"[{plan.label}] measured in {result.seconds:.0f}s")
+                figures += result.figures
+                notes += [f"{plan.label}: {note}" for note in result.details["run_notes"]]
+                details[plan.label] = result.details
+                previous = (lines, result.seconds)
+                if not args.keep:  # the next scale needs the disk more than this one
+                    shutil.rmtree(work / f"lines-{lines}", ignore_errors=True)
+    finally:
+        if not args.keep and args.work_dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    if not figures:
+        say("no scale was measured")
+        return 1
+    judge(figures, largest_scale=figures[-1].scale)
+    context["total_seconds"] = time.perf_counter() - clock
+    context["load_at_end"] = load_average()
+    print()
+    print(text_table(figures))
+    print()
+    stamp = f"{started_at:%Y%m%d-%H%M%S}"
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    report = markdown_report(figures, context, notes, details)
+    written = [args.results_dir / "latest.md"]
+    if args.update_summary:
+        written.append(args.results_dir / SUMMARY)
+    for path in written:
+        path.write_text(report)
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        write_json(args.results_dir / name, figures, {**context, "details": details})
+    say("wrote " + ", ".join(str(p) for p in written) + f" and bench-{stamp}.json")
+    missed = [f"{f.scale} {f.name}" for f in figures if f.verdict == "MISSED"]
+    say("goals missed: " + (", ".join(missed) if missed else "none"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

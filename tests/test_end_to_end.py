@@ -60,7 +60,7 @@ def test_two_quarters_through_dagster_and_a_rerun_changes_nothing(tmp_path, demo
     for source in SOURCE_TABLES:
         model = f"stg_{source.system}__{source.name}"
         assert counts[model] > 0, model
-        # staging holds one row per key; dirty keys are quarantined, so never more than the source has
+        # staging holds one row per key; dirty keys are quarantined: never more than the source
         assert counts[model] <= _distinct_clean_keys(settings, source), model
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
@@ -68,7 +68,8 @@ def test_two_quarters_through_dagster_and_a_rerun_changes_nothing(tmp_path, demo
             "select source_table, rows_read, rows_loaded, rows_quarantined from raw.load_batches"
         ).fetchall()
         quarantined_rules = {
-            rule for (rule,) in connection.execute("select distinct rule from raw.quarantine").fetchall()
+            rule
+            for (rule,) in connection.execute("select distinct rule from raw.quarantine").fetchall()
         }
     assert {row[0] for row in batches} == {source.name for source in SOURCE_TABLES}
     for table, read, loaded, quarantined in batches:

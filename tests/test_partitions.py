@@ -73,11 +73,17 @@ def test_closed_quarter_and_backfill_range_are_as_of_their_end():
 
 def test_as_of_override_is_clamped_to_the_window():
     pinned = window_for_partitions(
-        date(2026, 7, 1), date(2026, 10, 1), today=date(2026, 11, 26), as_of_override=date(2026, 8, 15)
+        date(2026, 7, 1),
+        date(2026, 10, 1),
+        today=date(2026, 11, 26),
+        as_of_override=date(2026, 8, 15),
     )
     assert pinned.as_of_date == date(2026, 8, 15)
     late = window_for_partitions(
-        date(2026, 7, 1), date(2026, 10, 1), today=date(2026, 11, 26), as_of_override=date(2027, 1, 1)
+        date(2026, 7, 1),
+        date(2026, 10, 1),
+        today=date(2026, 11, 26),
+        as_of_override=date(2027, 1, 1),
     )
     assert late.as_of_date == date(2026, 9, 30)
 

@@ -3,7 +3,8 @@
 Sources are declared without constraints: extracts carry duplicate and null keys, which
 ingestion quarantines. This is the shape a real CRM or ERP extract must have (a view with
 these columns is enough). The demo generator creates exactly these tables; ingestion
-reads them by name. Every table carries `updated_at`, the change timestamp incremental extraction follows.
+reads them by name. Every table carries `updated_at`, the change timestamp that
+incremental extraction follows.
 """
 
 from __future__ import annotations

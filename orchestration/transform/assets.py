@@ -7,7 +7,6 @@
   (single-run backfill policy); quarter-keyed marts delete+insert only those quarters.
 """
 
-
 import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo

@@ -140,17 +140,17 @@ class MartContract(pa.DataFrameModel):
 
 
 # ---------------------------------------------------------------- targets
-class TargetTree(MartContract):
-    """marts.fct_target_tree: quarter x node x metric, target as of the as-of date."""
+class TargetTreeNodes(MartContract):
+    """Columns and rules every target-tree table shares (the mart and rpt_target_tree)."""
 
     quarter: Series[str] = quarter_field()
     node_id: Series[str] = node_id_field()
     parent_node_id: Series[str] = parent_node_id_field()
     dimension: Series[str] = dimension_field()
     level: Series[pd.Int64Dtype] = depth_field()
-    node_name: Series[str] = text_field("name shown to people")
+    node_name: Series[str] = text_field("name shown to people (segment, group or rep name)")
     metric: Series[str] = metric_field()
-    target_value: Series[float] = target_field("target as of the as-of date")
+    target_value: Series[float] = target_field("target as of the quarter's as-of date")
     original_target_value: Series[float] = target_field("target as planned", nullable=True)
     revision_reason: Series[str] = text_field("reason of the revision in effect, if any")
     revision_effective_date: Series[pa.typing.Date] = date_field(
@@ -160,8 +160,6 @@ class TargetTree(MartContract):
     is_partition_of_parent: Series[bool] = pa.Field(
         description="the node and its same-dimension siblings split the parent exactly"
     )
-    quarter_start_date: Series[pa.typing.Date] = date_field("first day of the quarter")
-    quarter_end_date: Series[pa.typing.Date] = date_field("last day of the quarter")
     as_of_date: Series[pa.typing.Date] = date_field("revisions effective by then apply")
 
     class Config:
@@ -181,6 +179,13 @@ class TargetTree(MartContract):
     @classmethod
     def revision_reason_with_effective_date(cls, frame: pd.DataFrame) -> pd.Series:
         return frame["revision_reason"].isna() == frame["revision_effective_date"].isna()
+
+
+class TargetTree(TargetTreeNodes):
+    """marts.fct_target_tree: quarter x node x metric, target as of the as-of date."""
+
+    quarter_start_date: Series[pa.typing.Date] = date_field("first day of the quarter")
+    quarter_end_date: Series[pa.typing.Date] = date_field("last day of the quarter")
 
     @pa.dataframe_check(name="as_of_date_within_quarter")
     @classmethod

@@ -18,6 +18,7 @@ from pandera.typing import Series
 from models.marts import (
     COMPLETION_TOLERANCE,
     WARNING_LEVELS,
+    TargetTreeNodes,
     completion_below_threshold,
     completion_field,
     completion_is_actual_over_target,
@@ -31,7 +32,6 @@ from models.marts import (
     parent_node_id_field,
     quarter_field,
     target_field,
-    team_nodes_hang_under_team,
     text_field,
     value_field,
     week_start_is_monday,
@@ -97,40 +97,8 @@ def _signed_kpi_or_non_negative(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame["metric"].isin(SIGNED_KPIS) | (values >= 0)
 
 
-class RptTargetTree(PublishedContract):
-    """rpt_target_tree: quarter x node x metric."""
-
-    quarter: Series[str] = quarter_field()
-    node_id: Series[str] = node_id_field()
-    parent_node_id: Series[str] = parent_node_id_field()
-    dimension: Series[str] = dimension_field()
-    level: Series[pd.Int64Dtype] = depth_field()
-    node_name: Series[str] = text_field("name shown to people (segment, group or rep name)")
-    metric: Series[str] = metric_field()
-    target_value: Series[float] = target_field("target as of the quarter's as-of date")
-    original_target_value: Series[float] = target_field("target as planned", nullable=True)
-    revision_reason: Series[str] = text_field("reason of the revision in effect, if any")
-    revision_effective_date: Series[pa.typing.Date] = date_field(
-        "day that revision took effect", nullable=True
-    )
-    revision_approved_by: Series[str] = text_field("who approved that revision")
-    is_partition_of_parent: Series[bool] = pa.Field(
-        description="the node and its same-dimension siblings split the parent exactly"
-    )
-    as_of_date: Series[pa.typing.Date] = date_field("day the targets are as of")
-
-    class Config:
-        unique = ["quarter", "node_id", "metric"]
-
-    @pa.dataframe_check(name="node_path_matches_dimension")
-    @classmethod
-    def node_path_matches_dimension(cls, frame: pd.DataFrame) -> pd.Series:
-        return node_path_matches_dimension(frame)
-
-    @pa.dataframe_check(name="team_nodes_hang_under_team")
-    @classmethod
-    def team_nodes_hang_under_team(cls, frame: pd.DataFrame) -> pd.Series:
-        return team_nodes_hang_under_team(frame)
+class RptTargetTree(TargetTreeNodes):
+    """rpt_target_tree: quarter x node x metric (the mart without its quarter dates)."""
 
 
 class RptProgressWeekly(PublishedContract):

@@ -7,6 +7,7 @@ the disk; callers create directories when they write.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,6 +28,10 @@ def _int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ValueError(f"environment variable {name}={value!r} is not a whole number") from exc
+
+
+# What DuckDB's memory_limit accepts: a number and a unit ('1GB', '512MiB', '1.5 GB').
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", re.IGNORECASE)
 
 
 def sqlite_url(path: Path) -> str:
@@ -61,6 +66,10 @@ class Settings:
     # so late-committed source rows with an older `updated_at` are not missed.
     ingest_chunk_size: int = 50_000
     ingest_lookback_hours: int = 48
+    # DuckDB's memory cap for every writer of the warehouse (dbt and the pipeline). DuckDB
+    # spills joins and aggregates past it to disk; its default (80% of RAM) lets one big
+    # backfill take the machine.
+    warehouse_memory_limit: str = "1GB"
 
     def __post_init__(self) -> None:
         if not self.crm_database_url:
@@ -70,6 +79,11 @@ class Settings:
         if not self.orders_database_url:
             object.__setattr__(
                 self, "orders_database_url", sqlite_url(self.sources_dir / "orders.sqlite")
+            )
+        if not _MEMORY_SIZE.fullmatch(self.warehouse_memory_limit.strip()):
+            raise ValueError(
+                "SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT must be a size such as 1GB or 512MB, "
+                f"got {self.warehouse_memory_limit!r}"
             )
         if not 1 <= self.fiscal_year_start_month <= 12:
             raise ValueError(
@@ -101,6 +115,7 @@ class Settings:
             timezone=os.environ.get("SALES_TARGETS_TIMEZONE", "UTC"),
             ingest_chunk_size=_int("SALES_TARGETS_INGEST_CHUNK_SIZE", 50_000),
             ingest_lookback_hours=_int("SALES_TARGETS_INGEST_LOOKBACK_HOURS", 48),
+            warehouse_memory_limit=os.environ.get("SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT", "1GB"),
         )
 
     def with_data_dir(self, data_dir: Path) -> Settings:

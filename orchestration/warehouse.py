@@ -71,6 +71,7 @@ def connect_warehouse(
     with warehouse_lock(settings):
         connection = duckdb.connect(str(settings.warehouse_path))
         try:
+            connection.execute("set memory_limit = ?", [settings.warehouse_memory_limit])
             yield connection
         finally:
             connection.close()

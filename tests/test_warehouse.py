@@ -41,3 +41,30 @@ def test_the_lock_is_released_when_the_holder_fails(tmp_path):
         raise RuntimeError("boom")
     with warehouse_lock(settings, timeout_seconds=0.1):
         pass
+
+
+def test_writers_run_under_the_configured_memory_cap(tmp_path):
+    from dataclasses import replace
+
+    from orchestration.warehouse import connect_warehouse
+
+    settings = replace(Settings().with_data_dir(tmp_path), warehouse_memory_limit="300MB")
+    with connect_warehouse(settings) as connection:
+        limit = connection.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert limit == "286.1 MiB"  # DuckDB shows 300 MB in binary units
+
+
+def test_dbt_gets_the_same_memory_cap(tmp_path, monkeypatch):
+    from orchestration.transform.project import dbt_env
+
+    monkeypatch.setenv("SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT", "2.5GB")
+    settings = Settings.from_env().with_data_dir(tmp_path)
+    assert dbt_env(settings)["SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT"] == "2.5GB"
+
+
+@pytest.mark.parametrize("bad", ["lots", "2", "-1GB", "1 gigabyte"])
+def test_a_memory_cap_that_is_not_a_size_names_the_variable(bad):
+    with pytest.raises(
+        ValueError, match=f"SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT must be a size.*'{bad}'"
+    ):
+        Settings(warehouse_memory_limit=bad)

@@ -145,6 +145,7 @@ def build_store_file(
     fields = caller_fields(publication_row)
     connection = duckdb.connect(str(destination))
     try:
+        connection.execute("set memory_limit = ?", [settings.warehouse_memory_limit])
         catalog = connection.execute("select current_database()").fetchone()[0]
         with warehouse_lock(settings):
             if not settings.warehouse_path.exists():

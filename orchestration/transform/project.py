@@ -46,6 +46,7 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     return {
         "WAREHOUSE_PATH": str(settings.warehouse_path),
         "SALES_TARGETS_PLAN_DIR": str(plan_snapshot_dir(settings)),
+        "SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT": settings.warehouse_memory_limit,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # A test runs with the op that builds all of its parents (seed tests with the plan,
         # not again with every quarter).

@@ -78,6 +78,11 @@ def test_two_quarters_through_dagster_and_a_rerun_changes_nothing(tmp_path, demo
 
     second = run_quarters(settings, date(2026, 7, 1), instance=instance)
     assert second.success, second.error
+    # each dbt invocation's own target folder is removed once it succeeded
+    target = settings.dbt_project_dir / "target"
+    for run in (first, second):
+        left = [p.name for p in target.glob(f"*-{run.run_id[:7]}-*")]
+        assert left == [], left
     assert _staging_counts(settings.warehouse_path) == counts
     with duckdb.connect(str(settings.reporting_path), read_only=True) as store:
         tables = {name for (name,) in store.execute("show tables").fetchall()}

@@ -8,6 +8,8 @@
 """
 
 import json
+import shutil
+from collections.abc import Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -84,6 +86,17 @@ def validate_plan(settings: Settings, required_quarters: list[str]) -> None:
     )
 
 
+def stream_and_tidy(invocation) -> Iterator:
+    """Stream a dbt invocation's events, then remove its target folder.
+
+    dagster-dbt gives every invocation a folder of its own (manifest, run results, logs:
+    several MB); a nightly pipeline would pile them up in dbt_project/target. A failed
+    invocation raises before the removal, so its folder stays for inspection.
+    """
+    yield from invocation.stream()
+    shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
 def build_dbt_assets(
     settings: Settings, partitions_def: dg.PartitionsDefinition
 ) -> list[dg.AssetsDefinition]:
@@ -106,7 +119,7 @@ def build_dbt_assets(
         run_settings = settings
         validate_plan(run_settings, run_quarter_labels(context.run.tags, run_settings))
         with warehouse_lock(run_settings), dbt_environment(run_settings):
-            yield from dbt.cli(["build"], context=context).stream()
+            yield from stream_and_tidy(dbt.cli(["build"], context=context))
 
     @dbt_assets(
         manifest=project.manifest_path,
@@ -128,6 +141,6 @@ def build_dbt_assets(
             f"dbt window {window.quarter_start}..{window.quarter_end} as of {window.as_of_date}"
         )
         with warehouse_lock(run_settings), dbt_environment(run_settings):
-            yield from dbt.cli(dbt_build_args(window), context=context).stream()
+            yield from stream_and_tidy(dbt.cli(dbt_build_args(window), context=context))
 
     return [plan_and_staging, quarter_models]

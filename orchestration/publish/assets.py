@@ -162,7 +162,14 @@ def build_dbt_docs_asset() -> dg.AssetsDefinition:
     )
     def dbt_docs(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings: Settings = context.resources.settings
-        index = generate_dbt_docs(settings)
-        return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index))})
+        docs = generate_dbt_docs(settings)
+        if not docs.regenerated:
+            context.log.info("dbt docs: project, plan and columns unchanged; page kept")
+        return dg.MaterializeResult(
+            metadata={
+                "index": dg.MetadataValue.path(str(docs.index)),
+                "regenerated": docs.regenerated,
+            }
+        )
 
     return dbt_docs

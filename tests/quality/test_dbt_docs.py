@@ -35,12 +35,17 @@ def test_static_docs_page_lands_in_docs_dir_and_nothing_in_the_project(settings,
     settings = replace(settings, dbt_project_dir=project)
     settings.data_dir.mkdir(parents=True)
 
-    index = generate_dbt_docs(settings)
+    docs = generate_dbt_docs(settings)
 
+    assert docs.regenerated
+    index = docs.index
     assert index == settings.docs_dir / "dbt" / "index.html"
     page = index.read_text()
     assert "A model whose description must reach the docs page." in page
-    assert sorted(p.name for p in (settings.docs_dir / "dbt").iterdir()) == ["index.html"]
+    assert sorted(p.name for p in (settings.docs_dir / "dbt").iterdir()) == [
+        ".fingerprint",
+        "index.html",
+    ]
     # dbt wrote its target/ and logs/ to a temporary folder, not into the project
     assert sorted(p.name for p in project.iterdir()) == [
         "dbt_project.yml",
@@ -63,3 +68,33 @@ def test_a_broken_project_names_the_project_and_keeps_the_old_page(settings, tmp
         generate_dbt_docs(settings)
 
     assert old_page.read_text() == "previous docs"
+
+
+def test_the_page_is_regenerated_only_when_what_it_shows_changed(settings, tmp_path):
+    import duckdb
+
+    project = tiny_dbt_project(tmp_path / "dbt_project")
+    settings = replace(settings, dbt_project_dir=project)
+    settings.data_dir.mkdir(parents=True)
+    first = generate_dbt_docs(settings)
+    first.index.write_text("page as first generated")
+
+    with duckdb.connect(str(settings.warehouse_path)) as connection:
+        connection.execute("create or replace table main.orders_today as select 1 as n")
+    changed_columns = generate_dbt_docs(settings)
+    assert changed_columns.regenerated  # a new table is a new column set
+    changed_columns.index.write_text("page after the new table")
+    # new rows (what a nightly run adds) change nothing the page shows: it is kept
+    with duckdb.connect(str(settings.warehouse_path)) as connection:
+        connection.execute("insert into main.orders_today values (2), (3)")
+    unchanged = generate_dbt_docs(settings)
+    assert not unchanged.regenerated
+    assert unchanged.index.read_text() == "page after the new table"
+
+    (project / "models" / "_models.yml").write_text(
+        "version: 2\nmodels:\n  - name: rpt_tiny_targets\n    description: Edited words.\n"
+    )
+    edited = generate_dbt_docs(settings)
+    assert edited.regenerated
+    assert "Edited words." in edited.index.read_text()
+    assert generate_dbt_docs(settings, force=True).regenerated

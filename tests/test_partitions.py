@@ -97,6 +97,8 @@ def test_dbt_build_args_pass_the_window_as_json_vars():
     window = window_for_partitions(date(2026, 7, 1), date(2026, 10, 1), today=date(2026, 11, 26))
     assert dbt_build_args(window) == [
         "build",
+        "--exclude-resource-type",
+        "unit_test",
         "--vars",
         (
             '{"as_of_date": "2026-09-30", "fiscal_year_start_month": 1, '

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from orchestration.partitions import QuarterWindow
 from orchestration.settings import Settings
-from orchestration.transform.assets import QUARTER_MODELS_SELECT, dbt_build_args
+from orchestration.transform.assets import PIPELINE_BUILD, QUARTER_MODELS_SELECT
 from orchestration.transform.project import dbt_env, snapshot_plan
 
 PARTIAL_PARSE = "partial_parse.msgpack"
@@ -50,7 +50,7 @@ def run_quarter_build(settings: Settings, window: QuarterWindow) -> DbtTiming:
         if parsed.exists():
             shutil.copyfile(parsed, target / PARTIAL_PARSE)
         command = [
-            str(dbt), *dbt_build_args(window), "--select", *QUARTER_MODELS_SELECT.split(),
+            str(dbt), *PIPELINE_BUILD, "--select", *QUARTER_MODELS_SELECT.split(),
             "--project-dir", str(settings.dbt_project_dir),
             "--profiles-dir", str(settings.dbt_project_dir),
             "--target-path", str(target), "--log-path", str(Path(scratch) / "logs"),
@@ -58,7 +58,7 @@ def run_quarter_build(settings: Settings, window: QuarterWindow) -> DbtTiming:
         started = time.perf_counter()
         result = subprocess.run(
             command,
-            env={**os.environ, **dbt_env(settings)},
+            env={**os.environ, **dbt_env(settings, window)},
             capture_output=True,
             text=True,
             check=False,

@@ -112,6 +112,16 @@ class QuarterWindow:
             "fiscal_year_start_month": self.fiscal_year_start_month,
         }
 
+    def dbt_env(self) -> dict[str, str]:
+        """The window as the environment variables dbt's `pipeline_var` macro reads.
+
+        Passed as `--vars`, a new window (every night: a new as-of date) would make dbt
+        re-parse the whole project; an environment variable re-parses the one model using it.
+        """
+        return {
+            f"SALES_TARGETS_{name.upper()}": str(value) for name, value in self.dbt_vars().items()
+        }
+
 
 def window_for_partitions(
     start: datetime | date,

@@ -11,7 +11,6 @@ from orchestration.partitions import (
     quarters_partitions_def,
     window_for_partitions,
 )
-from orchestration.transform.assets import dbt_build_args
 
 
 def test_calendar_quarters_have_readable_labels_and_round_trip():
@@ -93,18 +92,25 @@ def test_future_quarter_has_nothing_to_compute():
         window_for_partitions(date(2027, 1, 1), date(2027, 4, 1), today=date(2026, 11, 26))
 
 
-def test_dbt_build_args_pass_the_window_as_json_vars():
-    window = window_for_partitions(date(2026, 7, 1), date(2026, 10, 1), today=date(2026, 11, 26))
-    assert dbt_build_args(window) == [
-        "build",
-        "--exclude-resource-type",
-        "unit_test",
-        "--vars",
-        (
-            '{"as_of_date": "2026-09-30", "fiscal_year_start_month": 1, '
-            '"quarter_end": "2026-09-30", "quarter_start": "2026-07-01"}'
-        ),
-    ]
+def test_dbt_gets_the_window_as_environment_variables_not_vars():
+    from orchestration.settings import Settings
+    from orchestration.transform.assets import PIPELINE_BUILD
+    from orchestration.transform.project import dbt_env
+
+    window = window_for_partitions(
+        date(2026, 7, 1), date(2026, 10, 1), today=date(2026, 11, 26), fiscal_year_start_month=1
+    )
+    environment = dbt_env(Settings(fiscal_year_start_month=1), window)
+    expected = {
+        "SALES_TARGETS_QUARTER_START": "2026-07-01",
+        "SALES_TARGETS_QUARTER_END": "2026-09-30",
+        "SALES_TARGETS_AS_OF_DATE": "2026-09-30",
+        "SALES_TARGETS_FISCAL_YEAR_START_MONTH": "1",
+    }
+    assert {name: environment.get(name) for name in expected} == expected
+    # --vars would make dbt re-parse the whole project for every new window
+    assert "--vars" not in PIPELINE_BUILD
+    assert "SALES_TARGETS_QUARTER_START" not in dbt_env(Settings())
 
 
 def test_run_quarters_come_from_the_partition_tags():

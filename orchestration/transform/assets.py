@@ -7,7 +7,6 @@
   (single-run backfill policy); quarter-keyed marts delete+insert only those quarters.
 """
 
-import json
 import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -39,11 +38,6 @@ PIPELINE_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 def today_in(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
-
-
-def dbt_build_args(window: QuarterWindow) -> list[str]:
-    """The dbt command for a quarter window (pure, unit-tested)."""
-    return [*PIPELINE_BUILD, "--vars", json.dumps(window.dbt_vars(), sort_keys=True)]
 
 
 def run_window(context: dg.AssetExecutionContext, settings: Settings) -> QuarterWindow:
@@ -143,7 +137,7 @@ def build_dbt_assets(
         context.log.info(
             f"dbt window {window.quarter_start}..{window.quarter_end} as of {window.as_of_date}"
         )
-        with warehouse_lock(run_settings), dbt_environment(run_settings):
-            yield from stream_and_tidy(dbt.cli(dbt_build_args(window), context=context))
+        with warehouse_lock(run_settings), dbt_environment(run_settings, window):
+            yield from stream_and_tidy(dbt.cli(PIPELINE_BUILD, context=context))
 
     return [plan_and_staging, quarter_models]

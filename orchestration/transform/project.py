@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from orchestration.partitions import QuarterWindow
 from orchestration.settings import Settings
 
 WATCHED_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
@@ -41,9 +42,12 @@ def snapshot_plan(settings: Settings) -> Path:
     return copy_plan(settings.plan_dir, destination)
 
 
-def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment every dbt invocation gets: where the warehouse and the plan snapshot are."""
+def dbt_env(settings: Settings, window: QuarterWindow | None = None) -> dict[str, str]:
+    """Environment every dbt invocation gets: where the warehouse and the plan snapshot are,
+    the fiscal calendar, and the quarter window of a quarter build."""
     return {
+        "SALES_TARGETS_FISCAL_YEAR_START_MONTH": str(settings.fiscal_year_start_month),
+        **(window.dbt_env() if window is not None else {}),
         "WAREHOUSE_PATH": str(settings.warehouse_path),
         "SALES_TARGETS_PLAN_DIR": str(plan_snapshot_dir(settings)),
         "SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT": settings.warehouse_memory_limit,
@@ -56,11 +60,12 @@ def dbt_env(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def dbt_environment(settings: Settings) -> Iterator[None]:
+def dbt_environment(settings: Settings, window: QuarterWindow | None = None) -> Iterator[None]:
     """Point dbt subprocesses (which inherit os.environ) at this run's settings."""
     snapshot_plan(settings)
-    saved = {key: os.environ.get(key) for key in dbt_env(settings)}
-    os.environ.update(dbt_env(settings))
+    environment = dbt_env(settings, window)
+    saved = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
     try:
         yield
     finally:

@@ -7,7 +7,7 @@
 {#- The fiscal quarter label (YYYYQn) of a date column, the same arithmetic as
     int_plan_quarters_resolved: a fiscal year is named after the calendar year it ends in. -#}
 {% macro quarter_label_of(date_column) -%}
-    {%- set fiscal_year_start_month = var("fiscal_year_start_month", 1) | int -%}
+    {%- set fiscal_year_start_month = pipeline_var("fiscal_year_start_month", 1) | int -%}
     {%- set month_index = "(extract(year from " ~ date_column ~ ") * 12 + extract(month from "
         ~ date_column ~ ") - 1)" -%}
     {%- set quarter_index = "(" ~ month_index ~ " - ((" ~ month_index ~ " - "

@@ -1,12 +1,12 @@
 {#-
-    One row per quarter of the run window (vars quarter_start..quarter_end, whole quarters)
+    One row per quarter of the run window (pipeline vars quarter_start..quarter_end, whole quarters)
     with its dates, its as-of date, the plan's total method and the KPI targets in effect.
     A window quarter the plan does not cover has is_planned = false (and a failing test).
 -#}
-{%- set fiscal_year_start_month = var("fiscal_year_start_month", 1) | int -%}
-{%- set first_day = modules.datetime.date.fromisoformat(var("quarter_start")) -%}
-{%- set last_day = modules.datetime.date.fromisoformat(var("quarter_end")) -%}
-{%- set as_of = modules.datetime.date.fromisoformat(var("as_of_date")) -%}
+{%- set fiscal_year_start_month = pipeline_var("fiscal_year_start_month", 1) | int -%}
+{%- set first_day = modules.datetime.date.fromisoformat(pipeline_var("quarter_start")) -%}
+{%- set last_day = modules.datetime.date.fromisoformat(pipeline_var("quarter_end")) -%}
+{%- set as_of = modules.datetime.date.fromisoformat(pipeline_var("as_of_date")) -%}
 {%- set first_index = first_day.year * 12 + first_day.month - 1 -%}
 {%- set last_index = last_day.year * 12 + last_day.month - 1 -%}
 {%- if first_day.day != 1 or (first_day.month - fiscal_year_start_month) % 3 != 0 -%}

@@ -1,3 +1,7 @@
+{#- A table, not a view: its data tests and the models downstream each read it, and as a
+    view every reader recomputed it from the raw version logs. -#}
+{{ config(materialized="table") }}
+
 {#-
     Customer lifecycle per run quarter, classified as of the quarter's first day (DESIGN
     section 7), from completed orders:

@@ -1,3 +1,7 @@
+{#- A table, not a view: its data tests and the models downstream each read it, and as a
+    view every reader recomputed it from the raw version logs. -#}
+{{ config(materialized="table") }}
+
 {#-
     The KPI rates of the target tree, measured from each run quarter's first day to the end
     of every reported week (reported_through, never past the as-of date):

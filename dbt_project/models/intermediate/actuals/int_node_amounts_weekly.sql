@@ -1,3 +1,7 @@
+{#- A table, not a view: its data tests and the models downstream each read it, and as a
+    view every reader recomputed it from the raw version logs. -#}
+{{ config(materialized="table") }}
+
 {#-
     Actual revenue, units and new customers per run quarter x node x week, for every node an
     order line rolls up to: total; customer/<segment>; product/<tier>; the team tier, group

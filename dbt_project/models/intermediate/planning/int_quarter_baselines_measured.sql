@@ -1,3 +1,7 @@
+{#- A table, not a view: its data tests and the models downstream each read it, and as a
+    view every reader recomputed it from the raw version logs. -#}
+{{ config(materialized="table") }}
+
 {#-
     Last quarter's actuals that growth targets build on, per quarter of the run: revenue
     (net amount of completed order lines) and core-product units, with order dates in the

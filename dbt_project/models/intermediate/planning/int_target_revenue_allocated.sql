@@ -1,3 +1,7 @@
+{#- A table, not a view: its data tests and the models downstream each read it, and as a
+    view every reader recomputed it from the raw version logs. -#}
+{{ config(materialized="table") }}
+
 {#-
     The revenue target of every node of every quarter's tree, in cents, twice: as planned
     (scenario 'original') and with the revisions known on the quarter's as-of date

@@ -1,4 +1,4 @@
-"""Benchmark the pipeline against lower bounds measured in the same run (issue 8).
+"""Benchmark the pipeline against lower bounds measured in the same run.
 
     python bench/run.py                       # default scales, see --help
     python bench/run.py --quick               # smoke run at a tiny scale (a few minutes)

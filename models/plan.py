@@ -364,7 +364,7 @@ PLAN_FILE_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
 }
 
 
-# --- Execution and incentives (issue 6): action plans, resources, commissions, bonuses, awards.
+# --- Execution and incentives: action plans, resources, commissions, bonuses, awards.
 
 # What an action's KPI counts (docs/plan.md, `actions.csv`); the first two need a lead source.
 ACTION_KPIS = ["leads", "new_customers", "repurchase_rate", "aov_lift", "churn_recall_rate"]

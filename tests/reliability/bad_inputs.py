@@ -1,4 +1,4 @@
-"""The catalogue of malformed source data the pipeline must survive (issue 9).
+"""The catalogue of malformed source data the pipeline must survive.
 
 Row-level kinds are planted, all at once, into a copy of the demo CRM and order system
 (plain SQLite, so any value can be stored, including text in numeric columns and invalid

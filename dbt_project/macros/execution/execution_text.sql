@@ -1,5 +1,5 @@
 {#-
-    Helpers of the execution models (issue 6): a date's fiscal quarter label, and numbers
+    Helpers of the execution models: a date's fiscal quarter label, and numbers
     written the way the quarter review shows them. format() is DuckDB's; another warehouse
     needs its own number formatting here, in one place.
 -#}

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from models.raw import ROW_RULE_COLUMNS, RawContract
@@ -48,7 +50,7 @@ LARGEST_BIGINT = 2**63
 TIMEZONE_OFFSET = "timezone_offset"
 INVALID_UTF8 = "invalid_utf8"
 # A time of day followed by Z or +hh[:mm] / -hh[:mm]: the value names its own time zone.
-_UTC_OFFSET = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+_UTC_OFFSET = r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?\s*(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)$"
 SHOWN_TEXT_LIMIT = 200  # characters of an over-long value kept as its bad_value
 
 
@@ -117,10 +119,30 @@ def parse_column(values: pd.Series, kind: str) -> pd.Series:
     raise ValueError(f"no parser for column kind {kind!r}")
 
 
+def arrow_text(values: pd.Series) -> pyarrow.Array | None:
+    """The values as an Arrow string array when every non-null one is a `str`, else None.
+
+    The usual case (a clean text column) then runs in Arrow's C++ kernels instead of a
+    Python call per value; mixed columns (bytes, numbers) take the per-value path.
+    """
+    if values.dtype != object:
+        return None
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return None
+    return pyarrow.array(values, type=pyarrow.string(), from_pandas=True)
+
+
+def _mask(found: pyarrow.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(found.fill_null(False).to_numpy(zero_copy_only=False), index=index)
+
+
 def has_utc_offset(values: pd.Series) -> pd.Series:
     """True where a text value is a time with an explicit UTC offset (or Z)."""
     if values.dtype != object:
         return pd.Series(False, index=values.index)
+    text = arrow_text(values)
+    if text is not None:
+        return _mask(pc.match_substring_regex(text, _UTC_OFFSET), values.index)
     text = values.where(values.map(lambda value: isinstance(value, str)))
     return text.str.contains(_UTC_OFFSET, regex=True, na=False).astype(bool)
 
@@ -156,14 +178,20 @@ def text_rejections(chunk: pd.DataFrame, contract: type[RawContract], table: str
         if dtype != "str" or name not in chunk.columns or chunk[name].dtype != object:
             continue
         values = chunk[name]
-        undecodable = values.map(lambda value: isinstance(value, bytes | bytearray)).astype(bool)
-        if undecodable.any():
-            shown = [_shown_text(v) for v in values[undecodable]]
-            found.append(_rejections(chunk.index[undecodable], INVALID_UTF8, name, shown))
         limit = lengths.get(name)
+        text = arrow_text(values)
+        if text is None:
+            undecodable = values.map(lambda value: isinstance(value, bytes | bytearray))
+            undecodable = undecodable.astype(bool)
+            if undecodable.any():
+                shown = [_shown_text(v) for v in values[undecodable]]
+                found.append(_rejections(chunk.index[undecodable], INVALID_UTF8, name, shown))
         if limit:
-            too_long = values.map(lambda v, n=limit: isinstance(v, str) and len(v) > n)
-            too_long = too_long.astype(bool)
+            if text is not None:
+                too_long = _mask(pc.greater(pc.utf8_length(text), limit), values.index)
+            else:
+                too_long = values.map(lambda v, n=limit: isinstance(v, str) and len(v) > n)
+                too_long = too_long.astype(bool)
             if too_long.any():
                 rule = f"str_length(None, {limit})"
                 shown = [_shown_text(v) for v in values[too_long]]
@@ -271,7 +299,10 @@ def validate_chunk(chunk: pd.DataFrame, contract: type[RawContract], table: str)
         rejections = type_rejections
     except pa.errors.SchemaErrors as errors:
         found = contract_rejections(errors.failure_cases, chunk, table)
-        accepted = _validate(contract, parsed_rows.drop(index=pd.unique(found["row"])))
+        # Every failure names its row and the checks are per row: the rest passed, and only
+        # needs the contract's coercion, not a second validation.
+        passed = parsed_rows.drop(index=pd.unique(found["row"]))
+        accepted = contract.to_schema().coerce_dtype(passed)
         rejections = pd.concat([type_rejections, found], ignore_index=True)
     return ChunkVerdict(typed=typed, accepted=accepted, rejections=rejections)
 

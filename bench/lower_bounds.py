@@ -190,15 +190,18 @@ class HandWrittenResult:
 
 
 def run_hand_written(
-    warehouse: Path, quarter: str, quarter_start: date, as_of: date
+    warehouse: Path, quarter: str, quarter_start: date, as_of: date, memory_limit: str
 ) -> HandWrittenResult:
     """Time one DuckDB connection running the script, from opening the file to the result.
 
     The targets (a few hundred plan rows) are read from the target tree the pipeline built:
-    allocating the plan is not what this bound measures.
+    allocating the plan is not what this bound measures. It runs under the pipeline's
+    DuckDB memory cap: the same machine budget for both sides of the ratio.
     """
     started = time.perf_counter()
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    connection = duckdb.connect(
+        str(warehouse), read_only=True, config={"memory_limit": memory_limit}
+    )
     try:
         rows = connection.execute(hand_written_sql(quarter, quarter_start, as_of)).fetchall()
     finally:

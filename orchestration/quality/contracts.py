@@ -7,8 +7,9 @@ broken rule fails with severity ERROR: Dagster then skips everything downstream,
 publish step never runs and the previous publication stays served.
 
 A check on a quarter-partitioned asset carries the asset's partitions definition (Dagster
-requires it) and validates only the run's quarters of a quarter-keyed table; every other
-check validates the whole table.
+requires it) and validates only the run's quarters of a quarter-keyed table. A staging
+view's row rules read only the rows loaded since its last pass (`contract_watermarks`);
+its key, and every other table, are checked whole.
 
 Wire it in `orchestration/definitions.py`:
 `assets=[..., *dbt_assets, ...], asset_checks=build_contract_checks(dbt_assets)`.
@@ -31,8 +32,8 @@ from orchestration.quality.contract_validation import (
     DEFAULT_CHUNK_ROWS,
     ContractReport,
     markdown_table,
-    validate_warehouse_relation,
 )
+from orchestration.quality.contract_watermarks import validate_since_last_pass
 from orchestration.settings import Settings
 
 CONTRACT_CHECK_NAME = "pandera_contract"
@@ -138,9 +139,7 @@ def _contract_check(
     def pandera_contract(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         settings: Settings = context.resources.settings
         quarters = run_quarters(context, settings)
-        report = validate_warehouse_relation(
-            settings.warehouse_path, relation, model, quarters=quarters, chunk_rows=chunk_rows
-        )
+        report = validate_since_last_pass(settings, relation, model, quarters, chunk_rows)
         context.log.info(f"{report.describe()} in {report.seconds:.2f}s")
         return check_result(report)
 

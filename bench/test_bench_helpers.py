@@ -126,3 +126,14 @@ def test_hand_written_sql_names_the_quarter_and_dates():
     assert "date '2026-07-01'" in sql
     assert "timestamp '2026-10-01'" in sql  # statuses at the end of the as-of date
     assert "quarter = '2026Q3'" in sql
+
+
+def test_a_scale_is_projected_from_a_fixed_cost_and_a_cost_per_line():
+    from run import projected_seconds
+
+    # one scale: proportional
+    assert projected_seconds([(100_000, 300.0)], 300_000) == 900.0
+    # two: 300 s at 30k and 540 s at 100k -> 240 s per 70k lines on top of 540 s
+    assert round(projected_seconds([(30_000, 300.0), (100_000, 540.0)], 300_000)) == 1226
+    # a faster larger scale (noise) never projects below the last one
+    assert projected_seconds([(30_000, 300.0), (100_000, 280.0)], 300_000) == 280.0

@@ -33,8 +33,8 @@ from rss_sampler import TreeRssSampler  # noqa: E402
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"  # bench/ is a script folder
 REFERENCE_DATE = date(2026, 11, 26)  # fixed, so the quarters and their data never move
-# The largest default scale takes about 15 minutes on 2 cores; larger ones (1M lines a
-# quarter: ~40 minutes) run when asked for with --scales.
+# The largest default scale takes about 15 minutes on 2 cores; larger ones run when asked
+# for with --scales.
 DEFAULT_SCALES = "30k,100k,300k"
 QUICK_SCALES = "3k"
 DEFAULT_BUDGET_MINUTES = 25.0

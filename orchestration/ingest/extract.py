@@ -11,11 +11,14 @@ as `invalid_utf8`) instead of failing the read of the whole table.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 
 CONNECT_ATTEMPTS = 3
 FIRST_RETRY_DELAY_SECONDS = 1.0  # doubles after every failed attempt
+UNDECODABLE = "Could not decode to UTF-8"  # how sqlite3's own decoding reports bad text
 
 
 class SourceUnavailableError(RuntimeError):
@@ -167,6 +171,73 @@ def extract_statement(source: SourceTable, since: datetime | None) -> sa.Select:
     return statement
 
 
+Fetch = Callable[[Any, int], list]  # (DB-API cursor, at most n rows) -> rows
+
+
+def _fetchmany(cursor: Any, size: int) -> list:
+    return cursor.fetchmany(size)
+
+
+def _sqlite_fetch(dbapi_connection: sqlite3.Connection) -> Fetch:
+    """fetchmany that lets sqlite3 decode text in C, and `_text_or_bytes` only bad rows.
+
+    The Python text_factory costs a call per text value. With `str`, sqlite3 raises on
+    text that is not UTF-8 and stays on that row: the rows read before it are kept
+    (list.extend), the row is read again with `_text_or_bytes` (its text kept as bytes)
+    and the read goes on.
+    """
+
+    def fetch(cursor: sqlite3.Cursor, size: int) -> list:
+        rows: list = []
+        dbapi_connection.text_factory = str
+        try:
+            while len(rows) < size:
+                try:
+                    rows.extend(islice(cursor, size - len(rows)))
+                    break
+                except sqlite3.Error as exc:
+                    if not str(exc).startswith(UNDECODABLE):
+                        raise
+                    dbapi_connection.text_factory = _text_or_bytes
+                    row = next(cursor, None)  # the row that failed
+                    if row is None:
+                        raise  # the driver moved on: fail rather than lose the row
+                    rows.append(row)
+                    dbapi_connection.text_factory = str
+        finally:
+            dbapi_connection.text_factory = _text_or_bytes
+        return rows
+
+    return fetch
+
+
+def _row_fetch(connection: sa.Connection) -> Fetch:
+    """How to fetch raw rows on this connection: SQLite decodes text fast (see above)."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if getattr(dbapi_connection, "text_factory", None) is _text_or_bytes:
+        return _sqlite_fetch(dbapi_connection)
+    return _fetchmany
+
+
+def _driver_batches(result: sa.CursorResult, chunk_size: int, fetch: Fetch) -> Iterator[list]:
+    """The result's rows as the DB-API driver returns them, `chunk_size` at a time.
+
+    SQLAlchemy's Row objects cost more than the read itself. A streaming result may hold
+    a row read ahead from the cursor; fetching the first row through SQLAlchemy takes
+    that one, so every further row comes straight from the DB-API cursor, in order.
+    """
+    head = result.fetchmany(1)
+    if not head:
+        return
+    cursor = result.cursor
+    batch = [tuple(head[0])]
+    if chunk_size > 1:  # fetchmany(0) would read the whole table
+        batch.extend(fetch(cursor, chunk_size - 1))
+    while batch:
+        yield batch
+        batch = fetch(cursor, chunk_size)
+
+
 def read_chunks(
     connection: sa.Connection,
     source: SourceTable,
@@ -187,15 +258,18 @@ def read_chunks(
     except sa.exc.DBAPIError as exc:
         problem = _first_line(exc)
         raise _unavailable(source, url, f"cannot read the table ({problem})") from None
+    # Errors come wrapped by SQLAlchemy (first row) or straight from the driver (the rest).
+    read_errors = (sa.exc.DBAPIError, connection.dialect.loaded_dbapi.Error)
+    columns = list(source.column_names)
     with result:
-        partitions = result.partitions()
+        batches = _driver_batches(result, chunk_size, _row_fetch(connection))
         while True:
             try:
-                rows = next(partitions)
+                rows = next(batches)
             except StopIteration:
                 return
-            except sa.exc.DBAPIError as exc:
+            except read_errors as exc:
                 # The source went away mid-read (dropped, truncated, connection lost).
                 problem = f"lost the source while reading the table ({_first_line(exc)})"
                 raise _unavailable(source, url, problem) from None
-            yield pd.DataFrame(rows, columns=list(source.column_names), dtype=object)
+            yield pd.DataFrame(rows, columns=columns, dtype=object)

@@ -172,10 +172,17 @@ def _orphan_rows(
     try:
         orphans = {}
         for fk in foreign_keys:
+            child, parent = quote(fk.column), quote(fk.parent_column)
+            # A parent key equal to a child's lies within the chunk's key range: the range
+            # lets DuckDB skip most of a large parent before matching.
+            in_range = (
+                f"p.{parent} between (select min({child}) from ingest_children) "
+                f"and (select max({child}) from ingest_children)"
+            )
             rows = connection.execute(
-                f"select c.{ROW} from ingest_children as c where c.{quote(fk.column)} is not null "
+                f"select c.{ROW} from ingest_children as c where c.{child} is not null "
                 f"and not exists (select 1 from {qualified(fk.parent_table)} as p "
-                f"where p.{quote(fk.parent_column)} = c.{quote(fk.column)})"
+                f"where {in_range} and p.{parent} = c.{child})"
             ).fetchall()
             if rows:
                 orphans[fk] = [row for (row,) in rows]
@@ -263,6 +270,12 @@ def _insert_quarantine(connection: duckdb.DuckDBPyConnection, frame: pd.DataFram
         connection.unregister("ingest_quarantine")
 
 
+def _without_rows(frame: pd.DataFrame, rows: set[int]) -> pd.DataFrame:
+    """`frame` without those of `rows` it holds (index = chunk row); no copy if none."""
+    held = frame.index.intersection(sorted(rows)) if rows else []
+    return frame.drop(index=held) if len(held) else frame
+
+
 def load_chunk(
     connection: duckdb.DuckDBPyConnection,
     source: SourceTable,
@@ -275,7 +288,7 @@ def load_chunk(
     contract: type[RawContract] = RAW_CONTRACTS[source.name]
     verdict = validate_chunk(chunk, contract, source.name)
     duplicates, first_sightings = _duplicate_rows(connection, source, verdict.typed, seen)
-    accepted = verdict.accepted.drop(index=list(duplicates & set(verdict.accepted.index)))
+    accepted = _without_rows(verdict.accepted, duplicates)
     orphans = _orphan_rows(connection, accepted, FOREIGN_KEYS[source.name])
 
     rejections = [verdict.rejections]
@@ -306,7 +319,7 @@ def load_chunk(
     found = [r for r in rejections if not r.empty]
     rejected = pd.concat(found, ignore_index=True) if found else empty_rejections()
     bad_rows = set(rejected["row"].astype(int))
-    good = accepted.drop(index=list(bad_rows & set(accepted.index)))
+    good = _without_rows(accepted, bad_rows)
 
     loaded_at = utc_now()
     connection.begin()

@@ -6,7 +6,9 @@ Two steps, both driven by the raw contract (`models/raw.py`):
    coercion fails a whole column at once on such a value, which would not say which
    row is bad.
 2. The contract itself (lazy), on the rows that parsed: nulls, ranges, allowed values and
-   row rules, each failure case becoming a rejection with a readable rule name.
+   row rules, each failure case becoming a rejection with a readable rule name. Those
+   rows are first coerced to the contract's dtypes the way pandera would, in bulk, so
+   pandera only runs the checks (`in_contract_types`, `_checks_schema`).
 
 Type parsing also rejects what no contract dtype can express: a date or timestamp
 carrying a UTC offset ('2026-03-01T10:00:00+08:00' in a column of naive local times:
@@ -23,6 +25,7 @@ source value as text).
 from __future__ import annotations
 
 import decimal
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -44,6 +47,13 @@ TYPE_KINDS = {
     "date": "date",
     "datetime64[ns]": "timestamp",
 }
+# pd.api.types.infer_dtype results (nulls counted) that numpy converts like pd.to_numeric.
+PLAIN_NUMBER_INFERENCES = {
+    "integer": ("integer",),
+    "decimal": ("integer", "floating", "mixed-integer-float"),
+}
+# pandera dtypes whose dtype check looks at every value (in_contract_types ensures them).
+PER_VALUE = ("str", "date")
 # pandera check names that read better under another name in the quarantine.
 RULE_NAMES = {"not_nullable": "not_null"}
 LARGEST_BIGINT = 2**63
@@ -96,17 +106,38 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool)
 
 
+def _plain_numbers(values: pd.Series, kind: str) -> pd.Series | None:
+    """The values as int64 / float64 when every one is a plain int or float (no null, text,
+    bool or Decimal), in one C-level conversion; None when pd.to_numeric must parse them.
+
+    For such values both give the same numbers; pd.to_numeric parses each one.
+    """
+    if values.dtype != object:
+        return None
+    if pd.api.types.infer_dtype(values, skipna=False) not in PLAIN_NUMBER_INFERENCES[kind]:
+        return None
+    try:
+        return values.astype(np.int64 if kind == "integer" else np.float64)
+    except OverflowError:
+        return None  # beyond int64: pd.to_numeric decides
+
+
+def _numbers(values: pd.Series, kind: str) -> pd.Series:
+    plain = _plain_numbers(values, kind)
+    return plain if plain is not None else pd.to_numeric(values, errors="coerce")
+
+
 def parse_column(values: pd.Series, kind: str) -> pd.Series:
     """Values parsed to `kind`; NA where a non-null value does not parse."""
     if kind == "integer":
-        numbers = pd.to_numeric(values, errors="coerce")
+        numbers = _numbers(values, kind)
         if pd.api.types.is_integer_dtype(numbers.dtype):
             return numbers.astype("Int64")
         whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
         whole &= numbers.abs() < LARGEST_BIGINT
         return numbers.where(whole).astype("Int64")
     if kind == "decimal":
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        numbers = _numbers(values, kind).astype("float64")
         return numbers.where(np.isfinite(numbers))
     if kind in ("date", "timestamp"):
         # A bare number is not a date, whatever pandas would make of 20250101. Only mixed
@@ -170,6 +201,16 @@ def _shown_text(value: object) -> str | None:
     return text
 
 
+def _clean_text(values: pd.Series, limit: int | None) -> bool:
+    """True when every value is a `str` (no null) of at most `limit` characters.
+
+    The usual column, settled in two C-level passes without building an Arrow array.
+    """
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return False
+    return not limit or max(map(len, values.to_numpy()), default=0) <= limit
+
+
 def text_rejections(chunk: pd.DataFrame, contract: type[RawContract], table: str) -> pd.DataFrame:
     """Text values that are not UTF-8 (`invalid_utf8`) or longer than declared."""
     lengths = declared_text_lengths(table)
@@ -179,6 +220,8 @@ def text_rejections(chunk: pd.DataFrame, contract: type[RawContract], table: str
             continue
         values = chunk[name]
         limit = lengths.get(name)
+        if _clean_text(values, limit):
+            continue
         text = arrow_text(values)
         if text is None:
             undecodable = values.map(lambda value: isinstance(value, bytes | bytearray))
@@ -211,7 +254,9 @@ def parse_types(
         if kind is None or name not in chunk.columns:
             continue  # text columns are coerced by pandera; missing ones fail the contract
         parsed = parse_column(chunk[name], kind)
-        failed = parsed.isna() & chunk[name].notna()
+        failed = parsed.isna()
+        if failed.any():  # only then worth the per-value null check of the raw column
+            failed &= chunk[name].notna()
         if kind in ("date", "timestamp"):
             offset = has_utc_offset(chunk[name])
             if offset.any():
@@ -293,22 +338,75 @@ def validate_chunk(chunk: pd.DataFrame, contract: type[RawContract], table: str)
         or [empty_rejections()],
         ignore_index=True,
     )
-    parsed_rows = typed.drop(index=pd.unique(type_rejections["row"]))
+    if not type_rejections.empty:
+        typed_rows = typed.drop(index=pd.unique(type_rejections["row"]))
+    else:
+        typed_rows = typed
+    parsed_rows = in_contract_types(typed_rows, contract)
     try:
         accepted = _validate(contract, parsed_rows)
         rejections = type_rejections
     except pa.errors.SchemaErrors as errors:
         found = contract_rejections(errors.failure_cases, chunk, table)
         # Every failure names its row and the checks are per row: the rest passed, and only
-        # needs the contract's coercion, not a second validation.
-        passed = parsed_rows.drop(index=pd.unique(found["row"]))
-        accepted = contract.to_schema().coerce_dtype(passed)
+        # need the contract's coercion (done already, unless the contract coerces itself).
+        accepted = parsed_rows.drop(index=pd.unique(found["row"]))
+        if _checks_schema(contract).coerce:
+            accepted = contract.to_schema().coerce_dtype(accepted)
         rejections = pd.concat([type_rejections, found], ignore_index=True)
     return ChunkVerdict(typed=typed, accepted=accepted, rejections=rejections)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """pandera's coercion to `str`: every non-null value through str(), nulls kept."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values  # what the coercion would return
+    values = values.astype(object)
+    if values.notna().all():
+        return values.astype(str)
+    return values.where(values.isna(), values.astype(str))
+
+
+def in_contract_types(typed: pd.DataFrame, contract: type[RawContract]) -> pd.DataFrame:
+    """Parsed rows coerced to the contract's dtypes exactly as pandera's coercion would.
+
+    Type parsing already made numbers and timestamps their contract dtype; text and dates
+    are coerced here, in bulk.
+    """
+    coerced = typed.copy(deep=False)
+    for name, dtype in contract_types(contract).items():
+        if name not in coerced.columns:
+            continue  # the contract reports the missing column
+        if dtype == "str":
+            column = coerced[name]
+            text = _as_text(column)
+            if text is not column:  # setting a column copies it: only when it changed
+                coerced[name] = text
+        elif dtype == "date":
+            coerced[name] = coerced[name].dt.date.astype(object)
+    return coerced
+
+
+@functools.cache
+def _checks_schema(contract: type[RawContract]) -> pa.DataFrameSchema:
+    """The contract's schema for frames already in its types (`in_contract_types`).
+
+    Same columns and checks, without coercion, and without the dtype check of text and
+    date columns: that one calls Python once per value, and coerced values always pass it.
+    """
+    schema = contract.to_schema()
+    if not set(contract_types(contract).values()) <= {*TYPE_KINDS, *PER_VALUE}:
+        return schema  # a dtype type parsing does not produce: pandera coerces it
+    per_value = [n for n, column in schema.columns.items() if str(column.dtype) in PER_VALUE]
+    checks_only = schema.update_columns({name: {"dtype": None} for name in per_value})
+    checks_only.coerce = False
+    return checks_only
 
 
 def _validate(contract: type[RawContract], frame: pd.DataFrame) -> pd.DataFrame:
     with warnings.catch_warnings():
         # pandera's own failure-case concat warns about a pandas change; nothing to act on.
         warnings.simplefilter("ignore", FutureWarning)
-        return contract.validate(frame, lazy=True)
+        schema = _checks_schema(contract)
+        # A checks-only schema changes nothing in `frame`: no need for pandera's copy.
+        return schema.validate(frame, lazy=True, inplace=not schema.coerce)

@@ -132,3 +132,28 @@ def test_a_source_without_the_table_is_named(settings) -> None:
         ingest_all(settings)
     assert "crm source for table regions" in str(raised.value)
     assert "cannot read the table (no such table: regions)" in str(raised.value)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 10])
+def test_text_that_is_not_utf8_arrives_as_bytes_wherever_it_sits(
+    settings, world, write_sources, source_sql, chunk_size
+) -> None:
+    # Bad text in the first row, in two rows in a row and in the last: SQLite decodes
+    # text in C and hands a bad row over again with its bytes, so no row is lost.
+    world["orders"] = [
+        {**world["orders"][0], "order_id": order_id, "customer_id": f"c-{order_id}"}
+        for order_id in range(1, 7)
+    ]
+    write_sources(world)
+    bad = "cast(x'ff41' as text)"
+    source_sql("orders", f"update orders set customer_id = {bad} where order_id in (1, 3, 4, 6)")
+    source_sql("orders", f"update orders set status = {bad} where order_id = 4")
+    url = settings.orders_database_url
+    with open_source(ORDERS, url) as connection:
+        frames = list(read_chunks(connection, ORDERS, url, None, chunk_size))
+    rows = [row for frame in frames for row in frame.to_dict("records")]
+    assert [row["order_id"] for row in rows] == [1, 2, 3, 4, 5, 6]
+    undecodable = b"\xffA"
+    expected_customers = [undecodable if n in (1, 3, 4, 6) else f"c-{n}" for n in range(1, 7)]
+    assert [row["customer_id"] for row in rows] == expected_customers
+    assert [row["status"] for row in rows] == ["completed"] * 3 + [undecodable] + ["completed"] * 2

@@ -9,10 +9,7 @@ file is copied in first, as dagster-dbt does.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -21,7 +18,7 @@ from pathlib import Path
 from orchestration.partitions import QuarterWindow
 from orchestration.settings import Settings
 from orchestration.transform.assets import PIPELINE_BUILD, QUARTER_MODELS_SELECT
-from orchestration.transform.project import dbt_env, snapshot_plan
+from orchestration.transform.project import run_dbt, snapshot_plan
 
 PARTIAL_PARSE = "partial_parse.msgpack"
 
@@ -41,7 +38,6 @@ class DbtTiming:
 
 
 def run_quarter_build(settings: Settings, window: QuarterWindow) -> DbtTiming:
-    dbt = Path(sys.executable).with_name("dbt")
     snapshot_plan(settings)
     with tempfile.TemporaryDirectory(prefix="bench-dbt-") as scratch:
         target = Path(scratch) / "target"
@@ -50,19 +46,11 @@ def run_quarter_build(settings: Settings, window: QuarterWindow) -> DbtTiming:
         if parsed.exists():
             shutil.copyfile(parsed, target / PARTIAL_PARSE)
         command = [
-            str(dbt), *PIPELINE_BUILD, "--select", *QUARTER_MODELS_SELECT.split(),
-            "--project-dir", str(settings.dbt_project_dir),
-            "--profiles-dir", str(settings.dbt_project_dir),
+            *PIPELINE_BUILD, "--select", *QUARTER_MODELS_SELECT.split(),
             "--target-path", str(target), "--log-path", str(Path(scratch) / "logs"),
         ]  # fmt: skip
         started = time.perf_counter()
-        result = subprocess.run(
-            command,
-            env={**os.environ, **dbt_env(settings, window)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run_dbt(settings, command, window)
         wall = time.perf_counter() - started
         if result.returncode != 0:
             raise RuntimeError(

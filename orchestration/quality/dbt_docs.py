@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.settings import Settings
-from orchestration.transform.project import dbt_env
+from orchestration.transform.project import run_dbt
 from orchestration.warehouse import warehouse_lock
 
 STATIC_PAGE = "static_index.html"
@@ -96,24 +94,14 @@ def generate_dbt_docs(
 def _generate(
     settings: Settings, destination: Path, fingerprint: str, timeout_seconds: float
 ) -> None:
-    dbt = Path(sys.executable).with_name("dbt")
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dbt-docs-") as scratch:
         command = [
-            str(dbt), "docs", "generate", "--static",
-            "--project-dir", str(settings.dbt_project_dir),
-            "--profiles-dir", str(settings.dbt_project_dir),
+            "docs", "generate", "--static",
             "--target-path", str(Path(scratch) / "target"),
             "--log-path", str(Path(scratch) / "logs"),
         ]  # fmt: skip
-        result = subprocess.run(
-            command,
-            env={**os.environ, **dbt_env(settings)},
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=timeout_seconds,
-        )
+        result = run_dbt(settings, command, timeout_seconds=timeout_seconds)
         page = Path(scratch) / "target" / STATIC_PAGE
         if result.returncode != 0 or not page.exists():
             raise RuntimeError(

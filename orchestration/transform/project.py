@@ -59,6 +59,25 @@ def dbt_env(settings: Settings, window: QuarterWindow | None = None) -> dict[str
     }
 
 
+def run_dbt(
+    settings: Settings,
+    arguments: list[str],
+    window: QuarterWindow | None = None,
+    timeout_seconds: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run this environment's `dbt <arguments>` on the project, output captured."""
+    project = str(settings.dbt_project_dir)
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), *arguments,
+         "--project-dir", project, "--profiles-dir", project],
+        env={**os.environ, **dbt_env(settings, window)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout_seconds,
+    )  # fmt: skip
+
+
 @contextmanager
 def dbt_environment(settings: Settings, window: QuarterWindow | None = None) -> Iterator[None]:
     """Point dbt subprocesses (which inherit os.environ) at this run's settings."""
@@ -107,23 +126,7 @@ def ensure_manifest(settings: Settings, force: bool = False) -> Path:
     project = dbt_project(settings.dbt_project_dir)
     if force or manifest_is_stale(settings):
         snapshot_plan(settings)
-        dbt = Path(sys.executable).with_name("dbt")
-        command = [
-            str(dbt),
-            "parse",
-            "--quiet",
-            "--project-dir",
-            str(settings.dbt_project_dir),
-            "--profiles-dir",
-            str(settings.dbt_project_dir),
-        ]
-        result = subprocess.run(
-            command,
-            env={**os.environ, **dbt_env(settings)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run_dbt(settings, ["parse", "--quiet"])
         if result.returncode != 0:
             raise RuntimeError(
                 "dbt parse failed for "

@@ -88,7 +88,7 @@ def validate_since_last_pass(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> ContractReport:
     """Validate `relation`, its row rules only on rows loaded since its last pass; record
-    this pass. Relations without `loaded_at` are validated whole, as before."""
+    this pass. A relation without `loaded_at` is validated whole and records nothing."""
     fingerprint = contract_fingerprint(model, settings.dbt_project_dir / "models", relation)
     since = validated_through(settings.warehouse_path, relation, fingerprint)
     report = validate_warehouse_relation(

@@ -348,7 +348,9 @@ class RptIncentives(PublishedContract):
     refunded_revenue: Series[float] = pa.Field(
         ge=0, nullable=True, description="revenue refunded in the quarter"
     )
-    clawback: Series[float] = pa.Field(ge=0, nullable=True, description="commission clawed back")
+    clawback: Series[float] = pa.Field(
+        le=0, nullable=True, description="commission taken back for those refunds (negative)"
+    )
     target_value: Series[float] = target_field("the rep's revenue target", nullable=True)
     previous_attainment: Series[float] = pa.Field(
         ge=0, nullable=True, description="attainment in the previous quarter"

@@ -20,6 +20,8 @@ from pathlib import Path
 TARGET_TREE_SELECTION = (
     "resource_type:seed",
     "path:models/intermediate/planning",
+    # growth baselines read last quarter's orders with their status as of its close
+    "int_order_status_versions_reconstructed",
     "path:models/marts/targets",
     "rpt_target_tree",
 )

@@ -118,7 +118,7 @@ status_at_as_of as (
         ) as version_rank
 
     from quarters
-    inner join {{ ref('stg_orders__order_status_changes') }} as status_changes
+    inner join {{ ref('int_order_status_versions_reconstructed') }} as status_changes
         on status_changes.updated_at >= {{ dbt.safe_cast('quarters.quarter_start_date',
                                                          dbt.type_timestamp()) }}
         and status_changes.updated_at < {{ dbt.safe_cast(

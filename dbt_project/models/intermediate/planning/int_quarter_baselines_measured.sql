@@ -39,7 +39,7 @@ status_versions as (
         is_completed,
         updated_at
 
-    from {{ ref('stg_orders__order_status_changes') }}
+    from {{ ref('int_order_status_versions_reconstructed') }}
 
 ),
 

@@ -146,6 +146,13 @@ def cmd_prepare(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+RESTATING = ", restating closed quarters with the status changes recorded since they closed"
+RESTATE_HELP = (
+    "recompute closed quarters with every refund and cancellation known today; without it a "
+    "closed quarter keeps the numbers as of its last day (docs/as-of.md)"
+)
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from orchestration.runner import run_quarters
 
@@ -154,8 +161,11 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     say(
         f"running {quarter_label(start, settings.fiscal_year_start_month)}"
         + (f" as of {args.as_of}" if args.as_of else "")
+        + (RESTATING if args.restate else "")
     )
-    return _report_outcome(settings, run_quarters(settings, start, as_of=args.as_of))
+    return _report_outcome(
+        settings, run_quarters(settings, start, as_of=args.as_of, restate=args.restate)
+    )
 
 
 def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
@@ -166,8 +176,11 @@ def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError(f"--from {args.from_quarter} is after --to {args.to_quarter}")
     _check_sources(settings)
     count = len([q for q in _partition_keys(settings) if first <= q <= last])
-    say(f"backfilling {count} quarters {args.from_quarter}..{args.to_quarter} in one run")
-    return _report_outcome(settings, run_quarters(settings, first, last))
+    say(
+        f"backfilling {count} quarters {args.from_quarter}..{args.to_quarter} in one run"
+        + (RESTATING if args.restate else "")
+    )
+    return _report_outcome(settings, run_quarters(settings, first, last, restate=args.restate))
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -252,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=lambda v: parse_date(v, "--as-of"),
         help="compute as of this date instead of yesterday / the quarter end",
     )
+    run.add_argument("--restate", action="store_true", help=RESTATE_HELP)
     run.set_defaults(handler=cmd_run)
 
     backfill = commands.add_parser("backfill", help="materialize a range of quarters in one run")
@@ -261,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument(
         "--to", dest="to_quarter", required=True, help="last quarter, e.g. 2026Q3"
     )
+    backfill.add_argument("--restate", action="store_true", help=RESTATE_HELP)
     backfill.set_defaults(handler=cmd_backfill)
 
     try:

@@ -103,12 +103,16 @@ class QuarterWindow:
     quarter_end: date
     as_of_date: date
     fiscal_year_start_month: int = 1
+    # set by an explicit restatement only: status changes recorded up to this day count for
+    # the window's quarters (a closed quarter otherwise keeps the status as of its last day)
+    restated_through: date | None = None
 
     def dbt_vars(self) -> dict[str, str | int]:
         return {
             "quarter_start": self.quarter_start.isoformat(),
             "quarter_end": self.quarter_end.isoformat(),
             "as_of_date": self.as_of_date.isoformat(),
+            "restated_through": self.restated_through.isoformat() if self.restated_through else "",
             "fiscal_year_start_month": self.fiscal_year_start_month,
         }
 
@@ -129,12 +133,14 @@ def window_for_partitions(
     today: date,
     as_of_override: date | None = None,
     fiscal_year_start_month: int = 1,
+    restate: bool = False,
 ) -> QuarterWindow:
     """The dbt window for a partition time window (one quarter or a backfill range).
 
     `as_of_date` is yesterday for a quarter still running and the last day of the range
     for a closed one: what the nightly run knows. An override pins it for reproducing
-    a past night.
+    a past night. `restate` counts every status change known by yesterday (or the override)
+    for the window's quarters, so a closed quarter takes in the refunds recorded after it.
     """
     start_day = start.date() if isinstance(start, datetime) else start
     end_day = end_exclusive.date() if isinstance(end_exclusive, datetime) else end_exclusive
@@ -146,4 +152,5 @@ def window_for_partitions(
         raise ValueError(
             f"quarter starting {start_day} has not begun yet (as of {as_of}): nothing to compute"
         )
-    return QuarterWindow(start_day, quarter_end, as_of, fiscal_year_start_month)
+    restated_through = (as_of_override or today - timedelta(days=1)) if restate else None
+    return QuarterWindow(start_day, quarter_end, as_of, fiscal_year_start_month, restated_through)

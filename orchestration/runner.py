@@ -16,7 +16,7 @@ import dagster as dg
 
 from orchestration.partitions import quarter_label
 from orchestration.settings import Settings
-from orchestration.transform.assets import AS_OF_TAG
+from orchestration.transform.assets import AS_OF_TAG, RESTATE_TAG
 from orchestration.transform.project import ensure_manifest
 from orchestration.warehouse import warehouse_lock
 
@@ -60,8 +60,13 @@ def run_quarters(
     as_of: date | None = None,
     instance: dg.DagsterInstance | None = None,
     log_level: str = "INFO",
+    restate: bool = False,
 ) -> RunOutcome:
-    """Materialize every asset for one quarter, or for a range as one backfill run."""
+    """Materialize every asset for one quarter, or for a range as one backfill run.
+
+    `restate` recomputes closed quarters with every status change known today (late refunds
+    and cancellations); without it a closed quarter keeps the numbers as of its last day.
+    """
     ensure_manifest(settings)
     from orchestration.definitions import QUARTER_JOB, build_definitions
 
@@ -71,6 +76,8 @@ def run_quarters(
     tags: dict[str, str] = {}
     if as_of:
         tags[AS_OF_TAG] = as_of.isoformat()
+    if restate:
+        tags[RESTATE_TAG] = "true"
     partition_key = None
     if first == last:
         partition_key = first.isoformat()

@@ -56,8 +56,30 @@ def test_running_quarter_is_computed_as_of_yesterday():
         "quarter_start": "2026-10-01",
         "quarter_end": "2026-12-31",
         "as_of_date": "2026-11-25",
+        "restated_through": "",
         "fiscal_year_start_month": 1,
     }
+
+
+def test_restating_counts_status_changes_up_to_yesterday_for_a_closed_quarter():
+    kept = window_for_partitions(date(2026, 4, 1), date(2026, 7, 1), today=date(2026, 11, 26))
+    restated = window_for_partitions(
+        date(2026, 4, 1), date(2026, 7, 1), today=date(2026, 11, 26), restate=True
+    )
+    pinned = window_for_partitions(
+        date(2026, 4, 1),
+        date(2026, 7, 1),
+        today=date(2026, 11, 26),
+        as_of_override=date(2026, 9, 1),
+        restate=True,
+    )
+    assert (kept.as_of_date, kept.restated_through) == (date(2026, 6, 30), None)
+    assert (restated.as_of_date, restated.restated_through) == (
+        date(2026, 6, 30),
+        date(2026, 11, 25),
+    )
+    assert restated.dbt_env()["SALES_TARGETS_RESTATED_THROUGH"] == "2026-11-25"
+    assert pinned.restated_through == date(2026, 9, 1)
 
 
 def test_closed_quarter_and_backfill_range_are_as_of_their_end():

@@ -28,6 +28,8 @@ from orchestration.transform.translator import SalesTargetsTranslator
 from orchestration.warehouse import warehouse_lock
 
 AS_OF_TAG = "sales_targets/as_of_date"
+# "true" on a run that restates closed quarters with the status changes recorded since
+RESTATE_TAG = "sales_targets/restate"
 WAREHOUSE_TAG = "sales_targets/warehouse"
 PLAN_AND_STAGING_SELECT = "resource_type:seed staging"
 QUARTER_MODELS_SELECT = "intermediate marts reporting"
@@ -49,6 +51,7 @@ def run_window(context: dg.AssetExecutionContext, settings: Settings) -> Quarter
         today=today_in(settings.timezone),
         as_of_override=parse_date(override, f"run tag {AS_OF_TAG}") if override else None,
         fiscal_year_start_month=settings.fiscal_year_start_month,
+        restate=context.run.tags.get(RESTATE_TAG) == "true",
     )
 
 
@@ -134,8 +137,14 @@ def build_dbt_assets(
     ):
         run_settings = settings
         window = run_window(context, run_settings)
+        restated = (
+            f", restating with status changes through {window.restated_through}"
+            if window.restated_through
+            else ""
+        )
         context.log.info(
             f"dbt window {window.quarter_start}..{window.quarter_end} as of {window.as_of_date}"
+            + restated
         )
         with warehouse_lock(run_settings), dbt_environment(run_settings, window):
             yield from stream_and_tidy(dbt.cli(PIPELINE_BUILD, context=context))

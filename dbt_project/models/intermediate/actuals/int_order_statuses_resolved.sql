@@ -3,12 +3,14 @@
     counts for that quarter:
     - orders of the quarter itself: the status in effect at the end of the as-of date, so a
       refund recorded after the as-of date never changes the quarter, and a backfill of a
-      closed quarter is reproducible;
+      closed quarter is reproducible (an explicit restatement moves that day to its
+      status_as_of_date, see int_plan_quarters_resolved);
     - older orders (customer history, last quarter's AOV): the status when the quarter
       started, i.e. at the previous quarter's close (the same rule as the growth baselines in
       int_quarter_baselines_measured).
-    An order whose first recorded version is later than that moment counts with its earliest
-    known status (it was entered late, not changed).
+    Versions come from int_order_status_versions_reconstructed (loaded versions plus the
+    completed booking a later change implies). An order whose first version is later than
+    that moment counts with its earliest known status (it was entered late, not changed).
 -#}
 with
 
@@ -17,7 +19,8 @@ quarters as (
     select
         quarter,
         quarter_start_date,
-        as_of_date
+        as_of_date,
+        status_as_of_date
 
     from {{ ref('int_plan_quarters_resolved') }}
 
@@ -43,7 +46,7 @@ status_versions as (
         is_completed,
         updated_at
 
-    from {{ ref('stg_orders__order_status_changes') }}
+    from {{ ref('int_order_status_versions_reconstructed') }}
 
 ),
 
@@ -58,7 +61,7 @@ orders_of_quarter as (
         orders.order_date >= quarters.quarter_start_date as is_in_quarter,
         case
             when orders.order_date >= quarters.quarter_start_date
-                then {{ dbt.safe_cast(dbt.dateadd('day', 1, 'quarters.as_of_date'),
+                then {{ dbt.safe_cast(dbt.dateadd('day', 1, 'quarters.status_as_of_date'),
                                       dbt.type_timestamp()) }}
             else {{ dbt.safe_cast('quarters.quarter_start_date', dbt.type_timestamp()) }}
         end as status_cutoff_at

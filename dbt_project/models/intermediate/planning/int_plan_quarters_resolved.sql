@@ -7,6 +7,9 @@
 {%- set first_day = modules.datetime.date.fromisoformat(pipeline_var("quarter_start")) -%}
 {%- set last_day = modules.datetime.date.fromisoformat(pipeline_var("quarter_end")) -%}
 {%- set as_of = modules.datetime.date.fromisoformat(pipeline_var("as_of_date")) -%}
+{#- set only by an explicit restatement: status changes up to this day count for the run's
+    quarters, so a closed quarter takes in refunds recorded after it closed -#}
+{%- set restated_through = pipeline_var("restated_through", "") -%}
 {%- set first_index = first_day.year * 12 + first_day.month - 1 -%}
 {%- set last_index = last_day.year * 12 + last_day.month - 1 -%}
 {%- if first_day.day != 1 or (first_day.month - fiscal_year_start_month) % 3 != 0 -%}
@@ -35,6 +38,8 @@
         "start": start.isoformat(),
         "end": end.isoformat(),
         "as_of": ([end, as_of] | min).isoformat(),
+        "status_as_of": ([[end, as_of] | min, modules.datetime.date.fromisoformat(restated_through)]
+            | max).isoformat() if restated_through else ([end, as_of] | min).isoformat(),
         "previous_start": previous_start.isoformat(),
         "previous_end": (start - modules.datetime.timedelta(days=1)).isoformat(),
     }) -%}
@@ -50,6 +55,7 @@ window_quarters as (
         cast('{{ quarter.start }}' as {{ type_date() }}) as quarter_start_date,
         cast('{{ quarter.end }}' as {{ type_date() }}) as quarter_end_date,
         cast('{{ quarter.as_of }}' as {{ type_date() }}) as as_of_date,
+        cast('{{ quarter.status_as_of }}' as {{ type_date() }}) as status_as_of_date,
         cast('{{ quarter.previous_start }}' as {{ type_date() }}) as previous_quarter_start_date,
         cast('{{ quarter.previous_end }}' as {{ type_date() }}) as previous_quarter_end_date
     {% if not loop.last %}union all{% endif %}
@@ -110,6 +116,7 @@ resolved as (
         window_quarters.quarter_start_date,
         window_quarters.quarter_end_date,
         window_quarters.as_of_date,
+        window_quarters.status_as_of_date,
         window_quarters.previous_quarter_start_date,
         window_quarters.previous_quarter_end_date,
         quarter_totals.quarter is not null as is_planned,

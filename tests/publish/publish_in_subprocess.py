@@ -3,6 +3,9 @@
 python publish_in_subprocess.py slow-gate DATA_DIR MARKER
     one publish whose gate touches MARKER once the new store file is complete, then
     stalls (as a slow validation would) until it is killed;
+python publish_in_subprocess.py mid-write DATA_DIR MARKER
+    one publish that touches MARKER after copying its first table into the new store
+    file (the file is open and half-written), then stalls until it is killed;
 python publish_in_subprocess.py loop DATA_DIR FIRST_VERSION
     rewrite the warehouse as version N and publish it, for N = FIRST_VERSION, ...,
     printing each finished publication number, until it is killed.
@@ -15,6 +18,7 @@ import time
 from itertools import count
 from pathlib import Path
 
+from orchestration.publish import store
 from orchestration.publish.store import publish_reporting_store
 from orchestration.settings import Settings
 from tests.publish.reporting_warehouse import write_warehouse
@@ -33,6 +37,21 @@ def slow_gate(data_dir: Path, marker: Path) -> None:
     publish_reporting_store(settings, {"run_id": "killed"}, gates=[stall])
 
 
+def mid_write(data_dir: Path, marker: Path) -> None:
+    settings = Settings().with_data_dir(data_dir)
+    columns_of = store.table_columns
+
+    def stall_after_the_first_table(connection, catalog, schema, table):
+        # build_store_file asks for a copied table's columns right after the copy
+        if schema == "main":
+            marker.write_text(table)
+            time.sleep(120)
+        return columns_of(connection, catalog, schema, table)
+
+    store.table_columns = stall_after_the_first_table
+    publish_reporting_store(settings, {"run_id": "killed"})
+
+
 def loop(data_dir: Path, first_version: int) -> None:
     settings = Settings().with_data_dir(data_dir)
     for version in count(first_version):
@@ -45,10 +64,12 @@ def main(argv: list[str]) -> None:
     mode, data_dir, argument = argv
     if mode == "slow-gate":
         slow_gate(Path(data_dir), Path(argument))
+    elif mode == "mid-write":
+        mid_write(Path(data_dir), Path(argument))
     elif mode == "loop":
         loop(Path(data_dir), int(argument))
     else:
-        raise SystemExit(f"unknown mode {mode!r}: use slow-gate or loop")
+        raise SystemExit(f"unknown mode {mode!r}: use slow-gate, mid-write or loop")
 
 
 if __name__ == "__main__":

@@ -80,18 +80,45 @@ def test_kill_after_the_new_file_is_written_keeps_the_old_store(settings, wareho
     assert runs == [None, "after-kill"]  # the killed publish left no row behind
 
 
+def test_kill_while_the_new_file_is_half_written_keeps_the_old_store(
+    settings, warehouse, tmp_path
+):
+    warehouse(version=1)
+    publish_reporting_store(settings)
+    before = digest(settings.reporting_path)
+    warehouse(version=2)
+    marker = tmp_path / "first-table-copied"
+
+    publisher = start_publisher("mid-write", str(settings.data_dir), str(marker))
+    wait_for(marker, publisher)
+    assert marker.read_text().startswith("rpt_")
+    # open, one table in, no publication row yet (with its write-ahead log beside it)
+    (half_written,) = [path for path in temp_files(settings) if path.suffix == ".tmp"]
+    kill(publisher)
+
+    assert digest(settings.reporting_path) == before
+    assert read_store_version(settings.reporting_path) == 1
+    assert read_parquet_version(settings.parquet_dir) == 1
+    assert half_written in temp_files(settings)
+
+    publication = publish_reporting_store(settings, {"run_id": "after-kill"})
+    assert publication.publication_number == 2
+    assert temp_files(settings) == []
+    assert read_store_version(settings.reporting_path) == 2
+
+
 def test_kills_at_random_moments_never_break_the_served_store(settings, warehouse):
+    """Wherever a kill lands (imports, mid-write, between the swaps, after), the served
+    store is complete and the next publish recovers; the moments are drawn at random, the
+    half-written case is pinned down by the test above."""
     warehouse(version=1)
     first = publish_reporting_store(settings)
     published = first.publication_number
     chance = random.Random(20260926)
-    kills_mid_write = 0
     for attempt in range(RANDOM_KILLS):
         publisher = start_publisher("loop", str(settings.data_dir), str(100 * (attempt + 1)))
         # the first publish of a run starts after ~1 s of imports; each takes ~0.1-0.3 s
         time.sleep(chance.uniform(0.8, 2.5))
-        if temp_files(settings):
-            kills_mid_write += 1
         kill(publisher)
         finished = [int(line) for line in publisher.stdout.read().split()]
         publisher.stdout.close()
@@ -110,4 +137,3 @@ def test_kills_at_random_moments_never_break_the_served_store(settings, warehous
         assert read_store_version(settings.reporting_path) == after.publication_number
         assert read_parquet_version(settings.parquet_dir) == after.publication_number
         published = after.publication_number
-    assert kills_mid_write >= 1, "no kill landed while a new store file was being written"

@@ -161,10 +161,27 @@ def test_handbook_worked_example_to_the_unit(tmp_path, handbook_dir, capsys):
     assert folder_digest(handbook_dir) == before  # dbt never writes into the plan folder
 
 
+def worked_at_ten_percent(plan_dir: Path) -> Path:
+    """The small org's numbers below are worked at the handbook's +10% (revenue and core
+    units), whatever growth the demo plan asks."""
+    for name, column in (("quarter_totals", "revenue_growth"), ("kpi_targets", "core_unit_growth")):
+        path = plan_dir / f"{name}.csv"
+        with path.open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        for row in rows:
+            if row[column]:
+                row[column] = "0.10"
+        with path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    return plan_dir
+
+
 def test_demo_plan_on_a_small_org_exact_cents_moves_and_as_of(tmp_path, live_plan_dir):
     warehouse = tmp_path / "warehouse.duckdb"
     create_staging_inputs(warehouse)
-    plan_dir = copy_plan_dir(live_plan_dir, tmp_path / "plan")
+    plan_dir = worked_at_ten_percent(copy_plan_dir(live_plan_dir, tmp_path / "plan"))
     # weights instead of the star's explicit share, so the star's +15% decides tier 1
     rows = read_plan_file(plan_dir, "group_allocation")
     write_plan_file(plan_dir, "group_allocation", [r for r in rows if r[2] != "g-star-01"])
@@ -242,10 +259,8 @@ def test_demo_plan_on_a_small_org_exact_cents_moves_and_as_of(tmp_path, live_pla
     ]
     assert originals == largest_remainder(group_cents, [1.4, 1.2, 1.0])
 
-    # responsibilities: customer-success reps share 80% of existing customers' revenue
-    existing = tree[("2026Q3", "customer/existing", "revenue")][0]
-    success = tree[("2026Q3", "responsibility/customer_success", "revenue")][0]
-    assert success == (existing * Decimal("0.8")).quantize(Decimal("0.01"))
+    # responsibilities: the customer-success reps answer for existing-customer revenue worth
+    # 80% of their own team targets, split between them by those targets
     owners = sorted(
         node
         for q, node, m in tree
@@ -255,6 +270,15 @@ def test_demo_plan_on_a_small_org_exact_cents_moves_and_as_of(tmp_path, live_pla
         "responsibility/customer_success/rep-003",
         "responsibility/customer_success/rep-010",
     ]
+    team_cents = [
+        cents(tree[("2026Q3", node, "revenue")][0])
+        for node in ("team/tier1/g-star-01/rep-003", f"{group_one}/rep-010")
+    ]
+    success = cents(tree[("2026Q3", "responsibility/customer_success", "revenue")][0])
+    assert success == round(sum(team_cents) * 0.8)
+    assert [cents(tree[("2026Q3", owner, "revenue")][0]) for owner in owners] == largest_remainder(
+        success, team_cents
+    )
 
     # the demo plan's revision: effective 2026-08-17, known as of 2026-08-20
     repurchase = tree[("2026Q3", "customer/existing/repurchase_rate", "rate")]
@@ -296,7 +320,8 @@ def test_preview_reads_org_and_actuals_from_the_warehouse(tmp_path, live_plan_di
     settings = settings_for(tmp_path)
     settings.warehouse_path.parent.mkdir(parents=True)
     create_staging_inputs(settings.warehouse_path)
-    preview = show_plan(live_plan_dir, "2026Q3", as_of=date(2026, 8, 20), settings=settings)
+    plan_dir = worked_at_ten_percent(copy_plan_dir(live_plan_dir, tmp_path / "plan"))
+    preview = show_plan(plan_dir, "2026Q3", as_of=date(2026, 8, 20), settings=settings)
     assert preview.value("total") == Decimal("20900.36")
     assert preview.value("team/tier1/g-star-01") == Decimal("2926.05")  # explicit 40%
     assert preview.value("team/tier2/g-t2-normal-01/rep-009") is not None

@@ -1,7 +1,8 @@
 {#-
-    Cross-dimension responsibilities in effect per quarter (e.g. the new-product squad owns
-    80% of the new-product target) and who owns each: the groups of a kind, or the reps of
-    a role (by their assignment on the quarter's first day), weighted like the team tree.
+    Cross-dimension responsibilities in effect per quarter (e.g. the new-product squad answers
+    for new-product revenue worth 80% of its own team target) and who owns each: the groups
+    of a kind, or the reps of a role (by their assignment on the quarter's first day), with
+    the team node whose target the owner's slice is cut from (owner_team_node_id).
     One row per responsibility node (owner_node_id null) and one per owner.
 -#}
 with
@@ -71,7 +72,8 @@ groups as (
         quarter,
         group_id,
         group_name,
-        group_kind
+        group_kind,
+        node_id
 
     from {{ ref('int_team_groups_weighted') }}
 
@@ -84,7 +86,8 @@ reps as (
         rep_id,
         rep_name,
         role,
-        weight
+        weight,
+        node_id
 
     from {{ ref('int_team_reps_weighted') }}
 
@@ -98,6 +101,7 @@ owning_groups as (
         groups.group_id as owner_id,
         groups.group_name as owner_name,
         'group' as owner_kind,
+        groups.node_id as owner_team_node_id,
         1.0 as weight
 
     from responsibilities_in_effect
@@ -115,6 +119,7 @@ owning_reps as (
         reps.rep_id as owner_id,
         reps.rep_name as owner_name,
         'rep' as owner_kind,
+        reps.node_id as owner_team_node_id,
         -- a rep with an explicit share of their group carries a normal weight here
         coalesce(reps.weight, 1.0) as weight
 
@@ -133,6 +138,7 @@ owners as (
         owner_id,
         owner_name,
         owner_kind,
+        owner_team_node_id,
         weight
 
     from owning_groups
@@ -145,6 +151,7 @@ owners as (
         owner_id,
         owner_name,
         owner_kind,
+        owner_team_node_id,
         weight
 
     from owning_reps
@@ -161,6 +168,7 @@ final as (
         source_node_id,
         share,
         cast(null as {{ dbt.type_string() }}) as owner_kind,
+        cast(null as {{ dbt.type_string() }}) as owner_team_node_id,
         cast(null as {{ dbt.type_float() }}) as owner_weight
 
     from responsibilities_in_effect
@@ -175,6 +183,7 @@ final as (
         responsibilities_in_effect.source_node_id,
         responsibilities_in_effect.share,
         owners.owner_kind,
+        owners.owner_team_node_id,
         owners.weight as owner_weight
 
     from owners

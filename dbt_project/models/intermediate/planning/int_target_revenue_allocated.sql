@@ -8,7 +8,8 @@
     (scenario 'current').
 
     total -> customer / product / team-tier segments by share; tier -> groups; group ->
-    reps; a responsibility is a slice of a segment and is split among its owners. Every
+    reps; a responsibility is share x its owners' team targets, split among the owners by
+    those targets. Every
     split is exact to the cent (largest remainder). A revised revenue target is pinned: its
     siblings share what is left of the parent, and its children split the new value.
 -#}
@@ -198,16 +199,46 @@ responsibilities as (
         quarter,
         node_id,
         owner_node_id,
+        owner_team_node_id,
         node_name,
         source_node_id,
-        share,
-        owner_weight
+        share
 
     from {{ ref('int_plan_responsibilities_resolved') }}
 
 ),
 
--- a slice of its source segment, rounded to the cent (it is not a part of a split)
+-- what each owner is planned to sell in the team tree: a slice is cut from its owners'
+-- own targets, so it asks of them only revenue they can book
+owner_team_targets as (
+
+    select
+        scenarios.scenario,
+        responsibilities.quarter,
+        responsibilities.node_id,
+        responsibilities.owner_node_id,
+        responsibilities.node_name,
+        responsibilities.share,
+        coalesce(group_nodes.amount_cents, rep_nodes.amount_cents, 0) as team_cents
+
+    from responsibilities
+    cross join scenarios
+    left join group_nodes
+        on group_nodes.scenario = scenarios.scenario
+        and group_nodes.quarter = responsibilities.quarter
+        and group_nodes.node_id = responsibilities.owner_team_node_id
+    left join rep_nodes
+        on rep_nodes.scenario = scenarios.scenario
+        and rep_nodes.quarter = responsibilities.quarter
+        and rep_nodes.node_id = responsibilities.owner_team_node_id
+    where responsibilities.owner_node_id is not null
+
+),
+
+-- share x its owners' team targets, rounded to the cent (it is not a part of a split of
+-- its source segment, which it sits under only to say what revenue counts). Before the org
+-- is known (a plan preview without the CRM) it has no owners: share x its source segment,
+-- the handbook's reading, until they are
 responsibility_nodes as (
 
     select
@@ -218,8 +249,9 @@ responsibility_nodes as (
         responsibilities.node_name,
         coalesce(
             case when scenarios.scenario = 'current' then revenue_pins.pinned_cents end,
-            {{ dbt.safe_cast('round(source_nodes.amount_cents * responsibilities.share, 0)',
-                             dbt.type_bigint()) }}
+            {{ dbt.safe_cast(
+                'round(coalesce(owners.team_cents, source_nodes.amount_cents)'
+                ~ ' * responsibilities.share, 0)', dbt.type_bigint()) }}
         ) as amount_cents
 
     from responsibilities
@@ -228,6 +260,14 @@ responsibility_nodes as (
         on source_nodes.scenario = scenarios.scenario
         and source_nodes.quarter = responsibilities.quarter
         and source_nodes.node_id = responsibilities.source_node_id
+    left join (
+        select scenario, quarter, node_id, sum(team_cents) as team_cents
+        from owner_team_targets
+        group by scenario, quarter, node_id
+    ) as owners
+        on owners.scenario = scenarios.scenario
+        and owners.quarter = responsibilities.quarter
+        and owners.node_id = responsibilities.node_id
     left join revenue_pins
         on revenue_pins.quarter = responsibilities.quarter
         and revenue_pins.node_id = responsibilities.node_id
@@ -235,27 +275,26 @@ responsibility_nodes as (
 
 ),
 
+-- owners split the slice in proportion to their team targets (an owner without one gets 0)
 owner_children as (
 
     select
         'responsibility' as dimension,
-        responsibilities.node_name,
+        owner_team_targets.node_name,
         3 as level,
-        scenarios.scenario,
-        responsibilities.quarter,
-        responsibilities.node_id as parent_node_id,
+        owner_team_targets.scenario,
+        owner_team_targets.quarter,
+        owner_team_targets.node_id as parent_node_id,
         'owners' as allocation_set,
-        responsibilities.owner_node_id as node_id,
-        responsibilities.owner_weight as weight,
-        case when scenarios.scenario = 'current' then revenue_pins.pinned_cents end
+        owner_team_targets.owner_node_id as node_id,
+        {{ dbt.safe_cast('greatest(owner_team_targets.team_cents, 0)', 'double') }} as weight,
+        case when owner_team_targets.scenario = 'current' then revenue_pins.pinned_cents end
             as pinned_cents
 
-    from responsibilities
-    cross join scenarios
+    from owner_team_targets
     left join revenue_pins
-        on revenue_pins.quarter = responsibilities.quarter
-        and revenue_pins.node_id = responsibilities.owner_node_id
-    where responsibilities.owner_node_id is not null
+        on revenue_pins.quarter = owner_team_targets.quarter
+        and revenue_pins.node_id = owner_team_targets.owner_node_id
 
 ),
 

@@ -6,7 +6,7 @@
     Metrics (DESIGN section 7): revenue on every node; new-customer count on customer/new
     (revenue / new-customer AOV); units on product/new (revenue / new-product AOV) and
     product/core (last quarter's core units x (1 + growth)); the same counts on a
-    responsibility slice of those nodes (share x count); rates on the KPI nodes.
+    responsibility slice of those nodes (the count x the slice's part of the node's revenue); rates on the KPI nodes.
 -#}
 {{
     config(
@@ -262,15 +262,19 @@ responsibility_counts as (
         revenue.node_name,
         revenue.is_partition_of_parent,
         segment_counts_revised.metric,
-        round(segment_counts_revised.current_value * responsibilities.share, 0)
-            as computed_value,
-        round(segment_counts_revised.original_value * responsibilities.share, 0)
-            as original_value
+        -- the slice's part of the segment's revenue, in counts
+        round(segment_counts_revised.current_value * revenue.current_cents
+            / nullif(source_revenue.current_cents, 0), 0) as computed_value,
+        round(segment_counts_revised.original_value * revenue.original_cents
+            / nullif(source_revenue.original_cents, 0), 0) as original_value
 
     from responsibilities
     inner join revenue
         on revenue.quarter = responsibilities.quarter
         and revenue.node_id = responsibilities.node_id
+    inner join revenue as source_revenue
+        on source_revenue.quarter = responsibilities.quarter
+        and source_revenue.node_id = responsibilities.source_node_id
     inner join segment_counts_revised
         on segment_counts_revised.quarter = responsibilities.quarter
         and segment_counts_revised.node_id = responsibilities.source_node_id

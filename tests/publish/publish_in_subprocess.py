@@ -27,11 +27,18 @@ LOOP_WEEKS = 13
 LOOP_NODES = 1_500  # ~40k progress rows: a publish takes long enough to be hit mid-write
 
 
+def mark(marker: Path, text: str) -> None:
+    """Write the marker in one step: the test waits for it to exist, then reads it."""
+    part = marker.with_name(marker.name + ".part")
+    part.write_text(text)
+    part.replace(marker)
+
+
 def slow_gate(data_dir: Path, marker: Path) -> None:
     settings = Settings().with_data_dir(data_dir)
 
     def stall(new_store: Path) -> None:
-        marker.write_text(str(new_store))
+        mark(marker, str(new_store))
         time.sleep(120)
 
     publish_reporting_store(settings, {"run_id": "killed"}, gates=[stall])
@@ -44,7 +51,7 @@ def mid_write(data_dir: Path, marker: Path) -> None:
     def stall_after_the_first_table(connection, catalog, schema, table):
         # build_store_file asks for a copied table's columns right after the copy
         if schema == "main":
-            marker.write_text(table)
+            mark(marker, table)
             time.sleep(120)
         return columns_of(connection, catalog, schema, table)
 

@@ -22,6 +22,8 @@ DIMENSIONS = ["total", "customer", "product", "team", "responsibility"]
 METRICS = ["revenue", "units", "customers", "rate"]
 MEASURE_KINDS = ["sum", "accumulating_rate", "level_rate"]
 WARNING_LEVELS = ["amber", "red"]
+# what a node's flag in a week was judged on (fct_progress_weekly.judged_on)
+JUDGED_ON = ["week", "to_date"]
 # Completion is a double computed before its inputs are rounded to DECIMAL(22,6): it must
 # match actual / target within 1e-6 plus what rounding each input by half a step can move.
 COMPLETION_TOLERANCE = 1e-6
@@ -213,6 +215,8 @@ class NodeActuals(MartContract):
     target_value: Series[float] = target_field("quarter target; null for actual-only nodes", True)
     actual_value: Series[float] = value_field("actual as of the as-of date")
     completion: Series[float] = completion_field()
+    expected_to_date: Series[float] = target_field("target due by the as-of date", True)
+    completion_to_date: Series[float] = completion_field("actual_value / expected_to_date")
     as_of_date: Series[pa.typing.Date] = date_field("day the numbers are as of")
 
     class Config:
@@ -243,6 +247,18 @@ def week_start_is_monday(frame: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(frame["week_start"]).dt.dayofweek == 0
 
 
+def judged_completion_is_the_measure_judged_on(frame: pd.DataFrame) -> pd.Series:
+    """judged_completion is the week's or the to-date completion, as judged_on names."""
+    expected = (
+        frame["week_completion"]
+        .where(frame["judged_on"] == "week", frame["completion_to_date"])
+        .where(frame["judged_on"].notna())
+    )
+    both_null = expected.isna() & frame["judged_completion"].isna()
+    close = (frame["judged_completion"] - expected).abs() <= COMPLETION_TOLERANCE
+    return both_null | close
+
+
 class ProgressWeekly(MartContract):
     """marts.fct_progress_weekly: quarter x reported week x node x metric."""
 
@@ -260,6 +276,7 @@ class ProgressWeekly(MartContract):
     )
     reported_through: Series[pa.typing.Date] = date_field("last day the week is measured through")
     is_as_of_week: Series[bool] = pa.Field(description="the week holding the as-of date")
+    is_complete_week: Series[bool] = pa.Field(description="measured through the week's last day")
     remaining_working_days: Series[pd.Int64Dtype] = pa.Field(
         ge=0, nullable=True, description="working days after the week end"
     )
@@ -274,6 +291,10 @@ class ProgressWeekly(MartContract):
     required_daily_run_rate: Series[float] = pa.Field(
         ge=0, nullable=True, description="daily run rate still needed; 0 when met"
     )
+    judged_on: Series[str] = pa.Field(
+        isin=JUDGED_ON, nullable=True, description="what the flag judges; null: not judged"
+    )
+    judged_completion: Series[float] = completion_field("the completion the flag judges")
 
     class Config:
         unique = ["quarter", "week_start", "node_id", "metric"]
@@ -282,6 +303,11 @@ class ProgressWeekly(MartContract):
     @classmethod
     def week_start_is_monday(cls, frame: pd.DataFrame) -> pd.Series:
         return week_start_is_monday(frame)
+
+    @pa.dataframe_check(name="judged_completion_is_the_measure_judged_on")
+    @classmethod
+    def judged_completion_rule(cls, frame: pd.DataFrame) -> pd.Series:
+        return judged_completion_is_the_measure_judged_on(frame)
 
     @pa.dataframe_check(name="reported_through_within_week")
     @classmethod
@@ -331,7 +357,7 @@ class Warnings(MartContract):
     node_id: Series[str] = node_id_field()
     metric: Series[str] = metric_field()
     level: Series[str] = pa.Field(isin=WARNING_LEVELS, description="amber or red")
-    completion: Series[float] = pa.Field(ge=0, description="week completion (rates: to date)")
+    completion: Series[float] = pa.Field(ge=0, description="the completion judged (judged_on)")
     threshold: Series[float] = pa.Field(gt=0, description="the line crossed (amber or red)")
     amber_below: Series[float] = pa.Field(gt=0, description="the metric's warning line")
     red_below: Series[float] = pa.Field(gt=0, description="the metric's red line")
@@ -344,6 +370,9 @@ class Warnings(MartContract):
     dimension: Series[str] = dimension_field()
     measure_kind: Series[str] = pa.Field(
         isin=MEASURE_KINDS, description="sum, accumulating_rate or level_rate"
+    )
+    judged_on: Series[str] = pa.Field(
+        isin=JUDGED_ON, description="week: the week's completion; to_date: completion to date"
     )
     actual_to_date: Series[float] = value_field("actual to the week end")
     target_to_date: Series[float] = target_field("target due to the week end", True)

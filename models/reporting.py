@@ -17,6 +17,7 @@ from pandera.typing import Series
 
 from models.marts import (
     COMPLETION_TOLERANCE,
+    JUDGED_ON,
     WARNING_LEVELS,
     TargetTreeNodes,
     completion_below_threshold,
@@ -37,6 +38,8 @@ from models.marts import (
     week_start_is_monday,
 )
 from models.raw import PRODUCT_TIERS
+
+PROGRESS_FLAGS = ["on_track", *WARNING_LEVELS]
 
 CUSTOMER_KPIS = [
     "new_customers",
@@ -128,6 +131,14 @@ class RptProgressWeekly(PublishedContract):
         ge=0, nullable=True, description="working days after the week end"
     )
     reported_through: Series[pa.typing.Date] = date_field("last day the week is measured through")
+    is_complete_week: Series[bool] = pa.Field(description="measured through the week's last day")
+    judged_on: Series[str] = pa.Field(
+        isin=JUDGED_ON, nullable=True, description="what the flag judges; null: not judged"
+    )
+    judged_completion: Series[float] = completion_field("the completion the flag judges")
+    flag: Series[str] = pa.Field(
+        isin=PROGRESS_FLAGS, nullable=True, description="on_track, amber or red; null: not judged"
+    )
 
     class Config:
         unique = ["quarter", "week_start", "node_id", "metric"]

@@ -157,8 +157,39 @@ def _latest_progress(store: PublishedStore, quarter: str) -> dict[tuple[str, str
     return {(row["node_id"], row["metric"]): row for row in rows}
 
 
-def _latest_flags(store: PublishedStore, quarter: str) -> dict[tuple[str, str], dict]:
-    """(node_id, metric) -> its warning in the quarter's last reported week, if any."""
+def _latest_flags(store: PublishedStore, quarter: str) -> dict[tuple[str, str], dict] | None:
+    """(node_id, metric) -> its flag in its latest judged week: level (on_track, amber or red)
+    and the warning's message; None when the store predates judged flags.
+
+    A week still in progress is not judged, so this is the last complete week's flag, the
+    one rpt_warnings and `sales-targets status` show for the node.
+    """
+    if not store.has("rpt_progress_weekly", ("quarter", "week_start", "judged_on", "flag")):
+        return None
+    warnings = not _not_available(store, "rpt_warnings", WARNING_COLUMNS)
+    rows = store.rows(
+        "select progress.node_id, progress.metric, progress.week_start, "
+        "progress.flag as level, "
+        + ("warnings.message " if warnings else "null as message ")
+        + "from rpt_progress_weekly as progress "
+        + (
+            "left join rpt_warnings as warnings on warnings.quarter = progress.quarter "
+            "and warnings.week_start = progress.week_start "
+            "and warnings.node_id = progress.node_id and warnings.metric = progress.metric "
+            if warnings
+            else ""
+        )
+        + "where progress.quarter = ? and progress.judged_on is not null "
+        "qualify row_number() over ("
+        "partition by progress.node_id, progress.metric order by progress.week_start desc) = 1",
+        [quarter],
+    )
+    return {(row["node_id"], row["metric"]): row for row in rows}
+
+
+def _latest_warnings(store: PublishedStore, quarter: str) -> dict[tuple[str, str], dict]:
+    """(node_id, metric) -> its warning in the quarter's last reported week, if any (a store
+    published before flags were judged)."""
     if _not_available(store, "rpt_warnings", WARNING_COLUMNS):
         return {}
     rows = store.rows(
@@ -197,7 +228,9 @@ def _headline(store: PublishedStore, quarter: str, latest: dict) -> Headline:
     )
 
 
-def _tree(store: PublishedStore, quarter: str, latest: dict, flags: dict) -> list[TreeNode]:
+def _tree(store: PublishedStore, quarter: str, latest: dict) -> list[TreeNode]:
+    judged = _latest_flags(store, quarter)
+    warnings = _latest_warnings(store, quarter) if judged is None else {}
     rows = store.rows(
         "select * from rpt_target_tree where quarter = ? order by level, node_id, metric",
         [quarter],
@@ -214,14 +247,18 @@ def _tree(store: PublishedStore, quarter: str, latest: dict, flags: dict) -> lis
         progress = latest.get((row["node_id"], row["metric"]))
         actual = progress["actual_to_date"] if progress else None
         target = row["target_value"]
-        flag = flags.get((row["node_id"], row["metric"]))
+        flag = (judged or {}).get((row["node_id"], row["metric"]))
+        if judged is None:
+            flag = warnings.get((row["node_id"], row["metric"])) or (
+                {"level": "on_track", "message": None} if progress else None
+            )
         node.metrics[row["metric"]] = {
             "target": target,
             "original_target": row.get("original_target_value"),
             "revision_reason": row.get("revision_reason"),
             "actual": actual,
             "completion": float(actual / target) if actual is not None and target else None,
-            "flag": flag["level"] if flag else ("on_track" if progress else None),
+            "flag": flag["level"] if flag else None,
             "flag_message": flag["message"] if flag else None,
         }
     roots: list[TreeNode] = []
@@ -304,7 +341,6 @@ def load_quarter(
     start = parse_quarter(quarter, fiscal_year_start_month)
     progress_note = _not_available(store, "rpt_progress_weekly", PROGRESS_COLUMNS)
     latest = {} if progress_note else _latest_progress(store, quarter)
-    flags = _latest_flags(store, quarter)
 
     def section(name: str, table: str, columns: tuple[str, ...], load):
         note = _not_available(store, table, columns)
@@ -314,7 +350,7 @@ def load_quarter(
         return load()
 
     tree = section("tree", "rpt_target_tree", TREE_COLUMNS,
-                   lambda: _tree(store, quarter, latest, flags))  # fmt: skip
+                   lambda: _tree(store, quarter, latest))  # fmt: skip
     progress = None
     if progress_note:
         notes["progress"] = progress_note

@@ -182,8 +182,8 @@ def tree_section(report: QuarterReport) -> str:
             f'<div class="children">{dimensions}</div></details>'
         )
     note = (
-        '<p class="legend-note">Completion = actual to date \u00f7 quarter target. The flag is '
-        "the node's warning in the latest reported week (\u25b2 amber below the warning line, "
+        '<p class="legend-note">Completion = actual to date \u00f7 quarter target. The flag judges '
+        "the node's latest complete week (\u25b2 amber below the warning line, "
         "\u25a0 red below the red line). Click a row to open it.</p>"
     )
     return f'{title}{note}<div class="tree">{head}{"".join(parts)}</div></section>'

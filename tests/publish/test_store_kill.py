@@ -80,9 +80,7 @@ def test_kill_after_the_new_file_is_written_keeps_the_old_store(settings, wareho
     assert runs == [None, "after-kill"]  # the killed publish left no row behind
 
 
-def test_kill_while_the_new_file_is_half_written_keeps_the_old_store(
-    settings, warehouse, tmp_path
-):
+def test_kill_while_the_new_file_is_half_written_keeps_the_old_store(settings, warehouse, tmp_path):
     warehouse(version=1)
     publish_reporting_store(settings)
     before = digest(settings.reporting_path)

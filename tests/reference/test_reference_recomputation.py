@@ -14,12 +14,15 @@ from decimal import Decimal
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import pytest
 
 from orchestration.demo_sources.generate import generate_sources
+from orchestration.demo_sources.org import LAGGING_GROUPS
 from orchestration.runner import run_quarters
+from orchestration.settings import Settings
 from tests.conftest import REFERENCE_DATE, SMALL_ORDERS_PER_QUARTER, settings_in
-from tests.reference import reference
+from tests.reference import flags, reference
 
 pytestmark = pytest.mark.slow
 
@@ -138,3 +141,62 @@ def test_commissions_with_clawbacks(published):
     # late refunds do reach later quarters as clawbacks
     (clawed,) = store.execute("select sum(clawback) from rpt_incentives").fetchone()
     assert clawed < 0
+
+
+def _progress(store) -> pd.DataFrame:
+    frame = store.execute(
+        "select quarter, week_start, node_id, metric, dimension, level, quarter_target, "
+        "week_target, week_actual, target_to_date, actual_to_date, reported_through, flag "
+        "from rpt_progress_weekly"
+    ).df()
+    for column in ("week_start", "reported_through"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def test_flags_follow_the_documented_rule(published):
+    sources, store = published
+    progress = _progress(store)
+    want = flags.expected_flags(progress, QUARTERS, Settings.from_env().plan_dir)
+    shown = {
+        (row.quarter, row.week_start, row.node_id, row.metric): row.flag
+        for row in progress.itertuples()
+        if row.flag is not None
+    }
+    assert_same_flags(want, shown)
+    warned = {
+        (q, week, node, metric): level
+        for q, week, node, metric, level in store.execute(
+            "select quarter, week_start, node_id, metric, level from rpt_warnings"
+        ).fetchall()
+    }
+    assert_same_flags({k: v for k, v in want.items() if v != "on_track"}, warned)
+    assert len(want) > len(QUARTERS) * 10 * 30  # ~12 judged weeks x ~30 node-metrics
+
+
+def assert_same_flags(want: dict, got: dict) -> None:
+    wrong = [
+        f"{key}: expected {want.get(key)}, published {got.get(key)}"
+        for key in sorted(set(want) | set(got), key=str)
+        if want.get(key) != got.get(key)
+    ]
+    assert wrong == [], f"{len(wrong)} of {len(want)} flags differ:\n" + "\n".join(wrong[:40])
+
+
+def test_lagging_groups_are_flagged_and_nobody_on_pace_is(published):
+    _, store = published
+    on_pace_flagged = store.execute(
+        "select count(*) from rpt_warnings w join rpt_progress_weekly p "
+        "using (quarter, week_start, node_id, metric) where p.completion_to_date >= 1"
+    ).fetchone()[0]
+    assert on_pace_flagged == 0
+    # the demo's two lagging groups sell at 60% / 70% of pace from week 3: both are flagged
+    # in every closed quarter
+    flagged = store.execute(
+        "select distinct quarter, node_id from rpt_warnings "
+        "where dimension = 'team' and node_id like 'team/%/%' and node_id not like 'team/%/%/%' "
+        "and quarter < ?",
+        [QUARTERS[-1].label],
+    ).fetchall()
+    lagging = {(q, node) for q, node in flagged if node.split("/")[-1] in LAGGING_GROUPS}
+    assert len(lagging) == len(LAGGING_GROUPS) * (len(QUARTERS) - 1), sorted(flagged)

@@ -1,4 +1,5 @@
-{#- Published weekly progress (DESIGN section 8): quarter x week x node x metric. -#}
+{#- Published weekly progress (DESIGN section 8): quarter x week x node x metric, with the
+    week's flag (the warning of fct_warnings, else on_track when the week was judged). -#}
 with
 
 progress as (
@@ -23,10 +24,44 @@ progress as (
         projected_quarter_end,
         required_daily_run_rate,
         remaining_working_days,
-        reported_through
+        reported_through,
+        is_complete_week,
+        judged_on,
+        judged_completion
 
     from {{ ref('fct_progress_weekly') }}
 
+),
+
+warnings as (
+
+    select
+        quarter,
+        week_start,
+        node_id,
+        metric,
+        level
+
+    from {{ ref('fct_warnings') }}
+
+),
+
+final as (
+
+    select
+        progress.*,
+        case
+            when progress.judged_on is null then null
+            else coalesce(warnings.level, 'on_track')
+        end as flag
+
+    from progress
+    left join warnings
+        on warnings.quarter = progress.quarter
+        and warnings.week_start = progress.week_start
+        and warnings.node_id = progress.node_id
+        and warnings.metric = progress.metric
+
 )
 
-select * from progress
+select * from final

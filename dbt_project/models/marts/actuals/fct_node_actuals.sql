@@ -1,7 +1,9 @@
 {#-
     Actuals at the grain of the target tree: one row per quarter x node x metric, as of the
     quarter's as-of date (the as-of week's figures of fct_progress_weekly), with the
-    quarter's target and completion = actual / target (null without a target).
+    quarter's target and completion = actual / target (null without a target), and the
+    target due by the as-of date (expected_to_date) with completion_to_date = actual / it: a
+    closed quarter has both equal to the quarter's, an open one is judged on the latter.
 -#}
 {{
     config(
@@ -36,7 +38,9 @@ progress as (
         node_name,
         measure_kind,
         quarter_target,
-        actual_to_date
+        target_to_date,
+        actual_to_date,
+        completion_to_date
 
     from {{ ref('fct_progress_weekly') }}
     where is_as_of_week
@@ -61,6 +65,8 @@ final as (
             else {{ dbt.safe_cast('progress.actual_to_date', "double") }}
                 / nullif({{ dbt.safe_cast('progress.quarter_target', "double") }}, 0)
         end as completion,
+        progress.target_to_date as expected_to_date,
+        progress.completion_to_date,
         quarters.as_of_date
 
     from progress

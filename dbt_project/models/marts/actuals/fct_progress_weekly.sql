@@ -18,6 +18,16 @@
     Level rates (lead conversion, AOV lift, 30-day sell-through) are not phased: the target
     to date is the quarter's target, the week's value is the rate so far, the projection is
     the rate so far, and no daily run rate applies. A negative rate counts as 0% completion.
+
+    What a flag judges (judged_on, judged_completion; docs/plan.md "When a node is flagged"):
+    - a week still in progress is not judged: the flag waits for the complete week;
+    - rates: completion to date;
+    - reps and responsibility slices: completion to date, revenue only once the target due
+      to date reaches var rep_warning_minimum_to_date (one slow week of a small rep is noise);
+    - other nodes: the lower of the week's completion and the completion to date, unless
+      completion to date is at least 100% (a node on pace is never flagged for one weak
+      week, and a node behind is not cleared by one good week);
+    - no target, or none due in the week (no working day): not judged.
 -#}
 {{
     config(
@@ -51,6 +61,7 @@ weeks as (
         week_number,
         reported_through,
         is_as_of_week,
+        reported_through = last_date as is_complete_week,
         working_days_to_date,
         recent_working_days,
         remaining_working_days,
@@ -235,6 +246,7 @@ node_weeks as (
         weeks.week_number,
         weeks.reported_through,
         weeks.is_as_of_week,
+        weeks.is_complete_week,
         nodes.node_id,
         nodes.parent_node_id,
         nodes.dimension,
@@ -276,6 +288,7 @@ to_date as (
         node_weeks.week_number,
         node_weeks.reported_through,
         node_weeks.is_as_of_week,
+        node_weeks.is_complete_week,
         node_weeks.node_id,
         node_weeks.parent_node_id,
         node_weeks.dimension,
@@ -309,6 +322,7 @@ weekly as (
         to_date.week_number,
         to_date.reported_through,
         to_date.is_as_of_week,
+        to_date.is_complete_week,
         to_date.node_id,
         to_date.parent_node_id,
         to_date.dimension,
@@ -349,6 +363,7 @@ paced as (
         weekly.week_number,
         weekly.reported_through,
         weekly.is_as_of_week,
+        weekly.is_complete_week,
         weekly.node_id,
         weekly.parent_node_id,
         weekly.dimension,
@@ -399,6 +414,7 @@ final as (
         -- week
         reported_through,
         is_as_of_week,
+        is_complete_week,
         cast(remaining_working_days as {{ dbt.type_int() }}) as remaining_working_days,
         cast(target_value as {{ value_type }}) as quarter_target,
         cast(week_target_value as {{ value_type }}) as week_target,
@@ -432,6 +448,41 @@ final as (
 
     from paced
 
+),
+
+-- what the warning flags judge (fct_warnings, the report, `status`): rates, reps and
+-- responsibility slices on their completion to date (reps and slices once the minimum volume
+-- is due), other nodes on the week's completion unless they are on pace to date; a week
+-- still in progress waits until it is complete
+judged as (
+
+    select
+        final.*,
+        case
+            when quarter_target is null or quarter_target <= 0 then null
+            when not is_complete_week then null
+            when week_target is null or week_target <= 0 then null
+            when metric = 'rate' then
+                case when completion_to_date is not null then 'to_date' end
+            when dimension = 'responsibility' or (dimension = 'team' and level = 3) then
+                case when completion_to_date is not null and (metric <> 'revenue'
+                    or target_to_date >= {{ var('rep_warning_minimum_to_date', 50000) }})
+                    then 'to_date' end
+            when completion_to_date >= 1 then 'to_date'
+            -- behind to date: whichever is further behind, the week or the quarter so far
+            when completion_to_date < week_completion then 'to_date'
+            when week_completion is not null then 'week'
+        end as judged_on
+
+    from final
+
 )
 
-select * from final
+select
+    judged.*,
+    case judged_on
+        when 'to_date' then completion_to_date
+        when 'week' then week_completion
+    end as judged_completion
+
+from judged

@@ -1,11 +1,13 @@
 {#-
     Warning flags (DESIGN section 7): one row per quarter x reported week x node x metric
-    that is behind pace. The measure is the week's completion for sums and the completion to
-    date for rates; a node is amber below its warning line and red below its red line
+    that is behind pace. The measure is fct_progress_weekly.judged_completion (judged_on says
+    which: the completion to date for rates, reps and responsibility slices, the lower of
+    the week's and the to-date completion for other nodes unless they are on pace to date;
+    a week in progress is not judged); a node is amber below its warning line and red below its red line
     (warning_lines.csv per metric: for a KPI node its KPI name, e.g. repurchase_rate, then
     `rate`; for new customers `new_customers`, then `customers`; missing lines default to
-    amber 0.80 / red 0.60). Only nodes with a positive target are judged, and a week without
-    a target (no working day) is skipped. consecutive_weeks counts the weeks in a row
+    amber 0.80 / red 0.60). A week without a judgment (no target, no working day, in
+    progress) is skipped. consecutive_weeks counts the weeks in a row
     (skipped weeks not counted, not breaking the run) below the warning line, this one
     included. Owner: the rep of a rep node, the lead rep of a group (or of an owning group),
     else the team answering for the node (head of sales for the total, the customer or
@@ -47,10 +49,8 @@ progress as (
         progress.target_to_date,
         progress.remaining_working_days,
         progress.required_daily_run_rate,
-        case
-            when progress.metric = 'rate' then progress.completion_to_date
-            else progress.week_completion
-        end as completion,
+        progress.judged_on,
+        progress.judged_completion as completion,
         case
             when progress.metric = 'rate'
                 then {{ dbt.split_part('progress.node_id', "'/'", 3) }}
@@ -109,6 +109,7 @@ judged as (
         progress.level,
         progress.node_name,
         progress.measure_kind,
+        progress.judged_on,
         progress.quarter_target,
         progress.actual_to_date,
         progress.target_to_date,
@@ -141,6 +142,7 @@ runs as (
         judged.level,
         judged.node_name,
         judged.measure_kind,
+        judged.judged_on,
         judged.quarter_target,
         judged.actual_to_date,
         judged.target_to_date,
@@ -172,6 +174,7 @@ behind as (
         runs.level,
         runs.node_name,
         runs.measure_kind,
+        runs.judged_on,
         runs.quarter_target,
         runs.actual_to_date,
         runs.target_to_date,
@@ -221,6 +224,7 @@ owned as (
         behind.level,
         behind.node_name,
         behind.measure_kind,
+        behind.judged_on,
         behind.quarter_target,
         behind.actual_to_date,
         behind.target_to_date,
@@ -287,6 +291,7 @@ final as (
         owned.node_name,
         owned.dimension,
         owned.measure_kind,
+        owned.judged_on,
         owned.actual_to_date,
         owned.target_to_date,
         owned.required_daily_run_rate,
@@ -300,7 +305,7 @@ final as (
             -- rounded down, so a flagged node never reads as on the line ("80%" below 80%)
             || ' at ' || cast(cast(floor(owned.completion * 100 + 1e-9) as {{ dbt.type_int() }})
                               as {{ dbt.type_string() }})
-            || case when owned.metric = 'rate' then '% of target to date, ' else '% of target, ' end
+            || case when owned.judged_on = 'to_date' then '% of target to date, ' else '% of target, ' end
             || cast(owned.consecutive_weeks as {{ dbt.type_string() }})
             || case
                 when owned.consecutive_weeks % 100 in (11, 12, 13) then 'th'

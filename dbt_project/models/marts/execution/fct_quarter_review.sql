@@ -6,7 +6,9 @@
     - dimension: completion of every customer, product, team and responsibility node and
       metric with a target;
     - short_board: those below the plan's warning line of their metric (amber_below of
-      warning_lines.csv, default 0.80);
+      warning_lines.csv, the KPI's own line first as in fct_warnings, default 0.80): a closed
+      quarter's completion of the quarter target, an open quarter's completion to date (its
+      target_value is then the target due by the as-of date);
     - best / worst: the region, group and rep with the highest / lowest revenue completion
       (ties: the node id that sorts first);
     - resources: actions flagged in fct_action_results, budget lines (spend of their actions
@@ -54,7 +56,9 @@ nodes as (
         node_actuals.node_name,
         node_actuals.target_value,
         node_actuals.actual_value,
-        node_actuals.completion
+        node_actuals.completion,
+        node_actuals.expected_to_date,
+        node_actuals.completion_to_date
 
     from {{ ref('fct_node_actuals') }} as node_actuals
     inner join quarters
@@ -117,12 +121,26 @@ dimension_nodes as (
         nodes.target_value,
         nodes.actual_value,
         nodes.completion,
-        coalesce(warning_lines.amber_below, 0.80) as plan_line
+        nodes.expected_to_date,
+        nodes.completion_to_date,
+        quarters.is_provisional,
+        quarters.as_of_date,
+        -- the line fct_warnings uses: the KPI's own, else its metric's
+        coalesce(own_line.amber_below, metric_line.amber_below, 0.80) as plan_line
 
     from nodes
-    left join warning_lines
-        on warning_lines.quarter = nodes.quarter
-        and warning_lines.metric = nodes.metric
+    inner join quarters
+        on quarters.quarter = nodes.quarter
+    left join warning_lines as own_line
+        on own_line.quarter = nodes.quarter
+        and own_line.metric = case
+            when nodes.metric = 'rate' then {{ dbt.split_part('nodes.node_id', "'/'", 3) }}
+            when nodes.metric = 'customers' then 'new_customers'
+            else nodes.metric
+        end
+    left join warning_lines as metric_line
+        on metric_line.quarter = nodes.quarter
+        and metric_line.metric = case when nodes.metric = 'customers' then 'customers' else 'rate' end
     where nodes.dimension in ('customer', 'product', 'team', 'responsibility')
         and nodes.target_value is not null
 
@@ -147,6 +165,26 @@ dimension_findings as (
 
 ),
 
+-- a closed quarter's node against its quarter target; an open quarter's against the
+-- target due by its as-of date (what it should have done so far)
+short_board_measures as (
+
+    select
+        quarter,
+        node_id,
+        metric,
+        node_name,
+        plan_line,
+        is_provisional,
+        as_of_date,
+        case when is_provisional then expected_to_date else target_value end as target_value,
+        actual_value,
+        case when is_provisional then completion_to_date else completion end as completion
+
+    from dimension_nodes
+
+),
+
 short_board_findings as (
 
     select
@@ -158,11 +196,17 @@ short_board_findings as (
         actual_value,
         completion,
         node_name || case when metric = 'rate' then '' else ' ' || metric end || ' at '
-            || {{ shown_percent('completion') }} || ', below the '
-            || {{ shown_percent('plan_line') }} || ' line (' || {{ shown_value('actual_value', 'metric') }}
-            || ' of ' || {{ shown_value('target_value', 'metric') }} || ')' as finding
+            || {{ shown_percent('completion') }}
+            || case when is_provisional then ' of its target to date' else '' end
+            || ', below the ' || {{ shown_percent('plan_line') }} || ' line ('
+            || {{ shown_value('actual_value', 'metric') }} || ' of '
+            || {{ shown_value('target_value', 'metric') }}
+            || case when is_provisional
+                then ' due by ' || {{ dbt.safe_cast('as_of_date', dbt.type_string()) }}
+                else '' end
+            || ')' as finding
 
-    from dimension_nodes
+    from short_board_measures
     where coalesce(completion, 0) < plan_line
 
 ),

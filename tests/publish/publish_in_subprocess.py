@@ -1,30 +1,32 @@
 """A publisher to SIGKILL: run as a separate process by the kill tests.
 
-python publish_in_subprocess.py slow-gate DATA_DIR MARKER
-    one publish whose gate touches MARKER once the new store file is complete, then
-    stalls (as a slow validation would) until it is killed;
-python publish_in_subprocess.py mid-write DATA_DIR MARKER
-    one publish that touches MARKER after copying its first table into the new store
-    file (the file is open and half-written), then stalls until it is killed;
-python publish_in_subprocess.py loop DATA_DIR FIRST_VERSION
-    rewrite the warehouse as version N and publish it, for N = FIRST_VERSION, ...,
-    printing each finished publication number, until it is killed.
+python publish_in_subprocess.py STAGE DATA_DIR MARKER
+
+runs one publish that stops at STAGE, writes MARKER (its text says what is on disk at
+that point) and stalls until it is killed. The kill tests reach every stage this way, so
+where a kill lands is decided by the test, never by how fast the machine is. The stages,
+in the order a publish passes them (see orchestration/publish/store.py):
+
+    lock-taken           the publish lock is held and stale files are removed
+    first-table-copied   the new store file is open with one table in it (half-written)
+    store-built          the new store file is complete (the gates are running)
+    parquet-staged       the new Parquet version is written but not served
+    store-swapped        the new store is served, the Parquet link still points at the old
+    parquet-swapped      both are served; the publish has not returned yet
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from itertools import count
+from collections.abc import Callable
 from pathlib import Path
 
 from orchestration.publish import store
 from orchestration.publish.store import publish_reporting_store
 from orchestration.settings import Settings
-from tests.publish.reporting_warehouse import write_warehouse
 
-LOOP_WEEKS = 13
-LOOP_NODES = 1_500  # ~40k progress rows: a publish takes long enough to be hit mid-write
+STALL_SECONDS = 600  # the test kills the publisher long before
 
 
 def mark(marker: Path, text: str) -> None:
@@ -34,49 +36,62 @@ def mark(marker: Path, text: str) -> None:
     part.replace(marker)
 
 
-def slow_gate(data_dir: Path, marker: Path) -> None:
-    settings = Settings().with_data_dir(data_dir)
-
-    def stall(new_store: Path) -> None:
-        mark(marker, str(new_store))
-        time.sleep(120)
-
-    publish_reporting_store(settings, {"run_id": "killed"}, gates=[stall])
+def stall(marker: Path, text: str) -> None:
+    mark(marker, text)
+    time.sleep(STALL_SECONDS)
 
 
-def mid_write(data_dir: Path, marker: Path) -> None:
-    settings = Settings().with_data_dir(data_dir)
+def stop_after(name: str, marker: Path, describe: Callable[..., str]) -> None:
+    """Replace store.<name> by a call to it that then marks and stalls."""
+    original = getattr(store, name)
+
+    def stopped(*args, **kwargs):
+        result = original(*args, **kwargs)
+        stall(marker, describe(result, *args))
+        return result
+
+    setattr(store, name, stopped)
+
+
+def stop_after_first_table(marker: Path) -> None:
     columns_of = store.table_columns
 
-    def stall_after_the_first_table(connection, catalog, schema, table):
+    def stopped(connection, catalog, schema, table):
         # build_store_file asks for a copied table's columns right after the copy
         if schema == "main":
-            mark(marker, table)
-            time.sleep(120)
+            stall(marker, table)
         return columns_of(connection, catalog, schema, table)
 
-    store.table_columns = stall_after_the_first_table
-    publish_reporting_store(settings, {"run_id": "killed"})
+    store.table_columns = stopped
 
 
-def loop(data_dir: Path, first_version: int) -> None:
-    settings = Settings().with_data_dir(data_dir)
-    for version in count(first_version):
-        write_warehouse(settings, version=version, weeks=LOOP_WEEKS, nodes=LOOP_NODES)
-        publication = publish_reporting_store(settings, {"run_id": f"loop-{version}"})
-        print(publication.publication_number, flush=True)
+STAGES: dict[str, Callable[[Path], None]] = {
+    "lock-taken": lambda marker: stop_after(
+        "remove_stale_temp_files", marker, lambda removed, _settings: str(len(removed))
+    ),
+    "first-table-copied": stop_after_first_table,
+    "store-built": lambda marker: stop_after(
+        "build_store_file", marker, lambda _record, _settings, new_store, *_: str(new_store)
+    ),
+    "parquet-staged": lambda marker: stop_after(
+        "stage_parquet", marker, lambda staged, *_: str(staged)
+    ),
+    "store-swapped": lambda marker: stop_after(
+        "swap_in_store", marker, lambda _none, new_store, target: str(target)
+    ),
+    "parquet-swapped": lambda marker: stop_after(
+        "swap_in_parquet", marker, lambda _none, staged, parquet_dir: str(parquet_dir)
+    ),
+}
 
 
 def main(argv: list[str]) -> None:
-    mode, data_dir, argument = argv
-    if mode == "slow-gate":
-        slow_gate(Path(data_dir), Path(argument))
-    elif mode == "mid-write":
-        mid_write(Path(data_dir), Path(argument))
-    elif mode == "loop":
-        loop(Path(data_dir), int(argument))
-    else:
-        raise SystemExit(f"unknown mode {mode!r}: use slow-gate, mid-write or loop")
+    stage, data_dir, marker = argv
+    if stage not in STAGES:
+        raise SystemExit(f"unknown stage {stage!r}: use one of {', '.join(STAGES)}")
+    STAGES[stage](Path(marker))
+    settings = Settings().with_data_dir(Path(data_dir))
+    publish_reporting_store(settings, {"run_id": "killed"})
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 Importable (the thread readers of the tests use `read_store_version`) and runnable as a
 separate process:
 
-    python poll_reporting_store.py STORE PARQUET_DIR STOP_FILE RESULT_JSON
+    python poll_reporting_store.py STORE PARQUET_DIR STOP_FILE RESULT_JSON PROGRESS
 
 It reads until STOP_FILE exists, then writes {reads, errors, versions, parquet_versions}.
+Each time it first sees a version in both the store and Parquet it writes that number to
+PROGRESS (in one step), so a test can wait for it instead of guessing how long it takes.
 A read succeeds only if the version is complete: every table has the row count its own
 `rpt_publication` row claims, and the log holds exactly `publication_number` rows.
 """
@@ -67,13 +69,24 @@ def read_parquet_version(parquet_dir: Path) -> int:
         connection.close()
 
 
-def poll(store: Path, parquet_dir: Path, stop_file: Path) -> dict[str, object]:
+def report_progress(progress: Path, version: int) -> None:
+    part = progress.with_name(progress.name + ".part")
+    part.write_text(str(version))
+    part.replace(progress)
+
+
+def poll(store: Path, parquet_dir: Path, stop_file: Path, progress: Path) -> dict[str, object]:
     reads, errors, versions, parquet_versions = 0, [], [], []
+    reported = 0
     while not stop_file.exists():
         try:
             versions.append(read_store_version(store))
             parquet_versions.append(read_parquet_version(parquet_dir))
             reads += 1
+            seen_in_both = min(versions[-1], parquet_versions[-1])
+            if seen_in_both > reported:
+                report_progress(progress, seen_in_both)
+                reported = seen_in_both
         except Exception as exc:  # noqa: BLE001 - every failure is a finding to report
             errors.append(f"{type(exc).__name__}: {exc}")
         time.sleep(0.001)
@@ -86,8 +99,8 @@ def poll(store: Path, parquet_dir: Path, stop_file: Path) -> dict[str, object]:
 
 
 def main(argv: list[str]) -> None:
-    store, parquet_dir, stop_file, result = (Path(arg) for arg in argv)
-    result.write_text(json.dumps(poll(store, parquet_dir, stop_file)))
+    store, parquet_dir, stop_file, result, progress = (Path(arg) for arg in argv)
+    result.write_text(json.dumps(poll(store, parquet_dir, stop_file, progress)))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ demo: $(STAMP)
 ## test: the whole test suite (unit, dbt, Dagster end to end)
 test: $(STAMP)
 	$(BIN)/sales-targets prepare
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --durations=20
 
 ## dev: the Dagster UI on workspace.yaml (runs from `make demo` show up here)
 dev: $(STAMP)

@@ -6,21 +6,13 @@
     a week in progress is not judged); a node is amber below its warning line and red below its red line
     (warning_lines.csv per metric: for a KPI node its KPI name, e.g. repurchase_rate, then
     `rate`; for new customers `new_customers`, then `customers`; missing lines default to
-    amber 0.80 / red 0.60). A week without a judgment (no target, no working day, in
+    vars default_amber_below / default_red_below). A week without a judgment (no target, no working day, in
     progress) is skipped. consecutive_weeks counts the weeks in a row
     (skipped weeks not counted, not breaking the run) below the warning line, this one
     included. Owner: the rep of a rep node, the lead rep of a group (or of an owning group),
     else the team answering for the node (head of sales for the total, the customer or
     product team, the region's team, the responsibility's owners).
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
 
 with
 
@@ -88,12 +80,11 @@ lines_in_effect as (
         warning_lines.red_below
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as warning_lines_set
+        on warning_lines_set.quarter = quarters.quarter
+        and warning_lines_set.plan_table = 'warning_lines'
     inner join warning_lines
-        on warning_lines.from_quarter = (
-            select max(earlier.from_quarter)
-            from warning_lines as earlier
-            where earlier.from_quarter <= quarters.quarter
-        )
+        on warning_lines.from_quarter = warning_lines_set.from_quarter
 
 ),
 
@@ -116,8 +107,8 @@ judged as (
         progress.remaining_working_days,
         progress.required_daily_run_rate,
         progress.completion,
-        coalesce(own_line.amber_below, fallback_line.amber_below, 0.80) as amber_below,
-        coalesce(own_line.red_below, fallback_line.red_below, 0.60) as red_below
+        coalesce(own_line.amber_below, fallback_line.amber_below, {{ var('default_amber_below') }}) as amber_below,
+        coalesce(own_line.red_below, fallback_line.red_below, {{ var('default_red_below') }}) as red_below
 
     from progress
     left join lines_in_effect as own_line

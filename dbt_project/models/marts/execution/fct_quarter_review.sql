@@ -6,7 +6,7 @@
     - dimension: completion of every customer, product, team and responsibility node and
       metric with a target;
     - short_board: those below the plan's warning line of their metric (amber_below of
-      warning_lines.csv, the KPI's own line first as in fct_warnings, default 0.80): a closed
+      warning_lines.csv, the KPI's own line first as in fct_warnings, default var default_amber_below): a closed
       quarter's completion of the quarter target, an open quarter's completion to date (its
       target_value is then the target due by the as-of date);
     - best / worst: the region, group and rep with the highest / lowest revenue completion
@@ -18,15 +18,7 @@
       uses; it also moves each dimension's shares halfway to this quarter's actual mix).
     Quarter-keyed, incremental (delete+insert by quarter).
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
-{%- set default_growth = var("suggested_growth_default", 0.10) -%}
+{%- set default_growth = var("suggested_growth_default") -%}
 
 with
 
@@ -74,12 +66,11 @@ warning_lines as (
         warning_lines.amber_below
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as warning_lines_set
+        on warning_lines_set.quarter = quarters.quarter
+        and warning_lines_set.plan_table = 'warning_lines'
     inner join {{ ref('warning_lines') }} as warning_lines
-        on warning_lines.from_quarter = (
-            select max(sets.from_quarter)
-            from {{ ref('warning_lines') }} as sets
-            where sets.from_quarter <= quarters.quarter
-        )
+        on warning_lines.from_quarter = warning_lines_set.from_quarter
 
 ),
 
@@ -126,7 +117,7 @@ dimension_nodes as (
         quarters.is_provisional,
         quarters.as_of_date,
         -- the line fct_warnings uses: the KPI's own, else its metric's
-        coalesce(own_line.amber_below, metric_line.amber_below, 0.80) as plan_line
+        coalesce(own_line.amber_below, metric_line.amber_below, {{ var('default_amber_below') }}) as plan_line
 
     from nodes
     inner join quarters

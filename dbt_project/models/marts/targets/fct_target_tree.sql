@@ -8,14 +8,6 @@
     product/core (last quarter's core units x (1 + growth)); the same counts on a
     responsibility slice of those nodes (the count x the slice's part of the node's revenue); rates on the KPI nodes.
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
 {%- set value_type = api.Column.numeric_type("numeric", 22, 6) -%}
 
 with

@@ -266,17 +266,9 @@ final as (
         owned.red_below,
         cast(owned.consecutive_weeks as {{ dbt.type_int() }}) as consecutive_weeks,
 
-        -- who acts
+        -- who acts (rpt_warnings writes it out)
         owned.owner_rep_id,
-        case
-            when owned.owner_rep_id is not null
-                then coalesce(reps.rep_name, owned.owner_rep_id) || ' (' || owned.owner_rep_id || ')'
-            when owned.dimension = 'total' then 'Head of sales'
-            when owned.dimension = 'customer' then 'Customer team'
-            when owned.dimension = 'product' then 'Product team'
-            when owned.dimension = 'responsibility' then owned.node_name
-            else owned.node_name || ' team'
-        end as owner,
+        reps.rep_name as owner_rep_name,
 
         -- context
         owned.node_name,
@@ -285,43 +277,8 @@ final as (
         owned.judged_on,
         owned.actual_to_date,
         owned.target_to_date,
-        owned.required_daily_run_rate,
-
-        -- "Tier-2 cities revenue: week 6 at 71% of target, 3rd week below 80%; needs
-        -- 412,300/day to finish"
-        owned.node_name
-            || case when owned.metric = 'rate' then '' else ' ' || owned.metric end
-            || ': week '
-            || cast(owned.week_number as {{ dbt.type_string() }})
-            -- rounded down, so a flagged node never reads as on the line ("80%" below 80%)
-            || ' at ' || cast(cast(floor(owned.completion * 100 + 1e-9) as {{ dbt.type_int() }})
-                              as {{ dbt.type_string() }})
-            || case when owned.judged_on = 'to_date' then '% of target to date, ' else '% of target, ' end
-            || cast(owned.consecutive_weeks as {{ dbt.type_string() }})
-            || case
-                when owned.consecutive_weeks % 100 in (11, 12, 13) then 'th'
-                when owned.consecutive_weeks % 10 = 1 then 'st'
-                when owned.consecutive_weeks % 10 = 2 then 'nd'
-                when owned.consecutive_weeks % 10 = 3 then 'rd'
-                else 'th'
-            end
-            || ' week below '
-            || cast(cast(round(owned.amber_below * 100, 0) as {{ dbt.type_int() }})
-                    as {{ dbt.type_string() }}) || '%'
-            || case
-                when owned.measure_kind = 'level_rate'
-                    then '; at ' || format('{:.1f}', owned.actual_to_date * 100)
-                        || '% vs ' || format('{:.1f}', owned.target_to_date * 100) || '% planned'
-                when owned.remaining_working_days = 0 then '; the quarter is over'
-                when owned.measure_kind = 'accumulating_rate'
-                    then '; needs ' || format('{:.2f}', owned.required_daily_run_rate * 100)
-                        || ' points/day to finish'
-                when owned.metric = 'revenue'
-                    then '; needs ' || format('{:,.0f}', owned.required_daily_run_rate)
-                        || '/day to finish'
-                else '; needs ' || format('{:,.1f}', owned.required_daily_run_rate)
-                    || ' ' || owned.metric || '/day to finish'
-            end as message
+        owned.remaining_working_days,
+        owned.required_daily_run_rate
 
     from owned
     left join reps

@@ -1,8 +1,9 @@
 {#-
     The closed-loop quarter review (DESIGN section 7 and 8), one row per quarter x finding,
     for every run quarter; a quarter whose as-of date is before its last day is provisional.
+    Numbers and codes only: rpt_quarter_review writes each finding as a sentence from them.
     Sections:
-    - total: "Total revenue: 11,000,000 of 12,000,000 = 91.7%";
+    - total: total revenue against its target;
     - dimension: completion of every customer, product, team and responsibility node and
       metric with a target;
     - short_board: those below the plan's warning line of their metric (amber_below of
@@ -16,7 +17,6 @@
     - next_quarter: the suggested next total = this quarter's actual x (1 + growth), growth =
       this quarter's revenue_growth in quarter_totals.csv, else 10% (the rule `plan suggest`
       uses; it also moves each dimension's shares halfway to this quarter's actual mix).
-    Quarter-keyed, incremental (delete+insert by quarter).
 -#}
 {%- set default_growth = var("suggested_growth_default") -%}
 
@@ -84,13 +84,7 @@ total_findings as (
         nodes.target_value,
         nodes.actual_value,
         nodes.completion,
-        'Total revenue: ' || {{ shown_value('nodes.actual_value', 'nodes.metric') }} || ' of '
-            || {{ shown_value('nodes.target_value', 'nodes.metric') }} || ' = '
-            || {{ shown_percent('nodes.completion') }}
-            || case when quarters.is_provisional
-                then ' (provisional, as of ' || {{ dbt.safe_cast('quarters.as_of_date', dbt.type_string()) }} || ')'
-                else '' end
-            as finding
+        nodes.node_name as subject_name
 
     from nodes
     inner join quarters
@@ -147,10 +141,7 @@ dimension_findings as (
         target_value,
         actual_value,
         completion,
-        node_name || case when metric = 'rate' then '' else ' ' || metric end || ': '
-            || {{ shown_value('actual_value', 'metric') }} || ' of '
-            || {{ shown_value('target_value', 'metric') }} || ' = ' || {{ shown_percent('completion') }}
-            as finding
+        node_name as subject_name
 
     from dimension_nodes
 
@@ -186,16 +177,8 @@ short_board_findings as (
         target_value,
         actual_value,
         completion,
-        node_name || case when metric = 'rate' then '' else ' ' || metric end || ' at '
-            || {{ shown_percent('completion') }}
-            || case when is_provisional then ' of its target to date' else '' end
-            || ', below the ' || {{ shown_percent('plan_line') }} || ' line ('
-            || {{ shown_value('actual_value', 'metric') }} || ' of '
-            || {{ shown_value('target_value', 'metric') }}
-            || case when is_provisional
-                then ' due by ' || {{ dbt.safe_cast('as_of_date', dbt.type_string()) }}
-                else '' end
-            || ')' as finding
+        node_name as subject_name,
+        plan_line as warning_line
 
     from short_board_measures
     where coalesce(completion, 0) < plan_line
@@ -236,10 +219,8 @@ ranking_findings as (
         target_value,
         actual_value,
         completion,
-        'Best ' || team_level || ': '
-            || node_name || ' at ' || {{ shown_percent('completion') }} || ' ('
-            || {{ shown_value('actual_value', "'revenue'") }} || ' of '
-            || {{ shown_value('target_value', "'revenue'") }} || ')' as finding
+        node_name as subject_name,
+        team_level
 
     from team_ranked
     where best_rank = 1
@@ -254,9 +235,8 @@ ranking_findings as (
         target_value,
         actual_value,
         completion,
-        'Worst ' || team_level || ': ' || node_name || ' at ' || {{ shown_percent('completion') }}
-            || ' (' || {{ shown_value('actual_value', "'revenue'") }} || ' of '
-            || {{ shown_value('target_value', "'revenue'") }} || ')' as finding
+        node_name as subject_name,
+        team_level
 
     from team_ranked
     where worst_rank = 1
@@ -279,9 +259,7 @@ actions as (
         action_results.kpi_completion,
         action_results.cost_per_outcome,
         action_results.window_elapsed_share,
-        action_results.flag,
-        case when action_results.kpi in ('leads', 'new_customers') then 'count' else 'rate' end
-            as kpi_kind
+        action_results.flag
 
     from {{ ref('fct_action_results') }} as action_results
     inner join quarters
@@ -299,22 +277,13 @@ action_findings as (
         kpi_target as target_value,
         kpi_actual as actual_value,
         kpi_completion as completion,
-        action_name || ' (' || owner || '): '
-            || case flag
-                when 'budget_spent_kpi_missed' then 'spent ' || {{ shown_value('spend', "'money'") }}
-                    || ' of the ' || {{ shown_value('budget', "'money'") }} || ' budget but '
-                when 'over_budget' then 'over budget, spent ' || {{ shown_value('spend', "'money'") }}
-                    || ' of ' || {{ shown_value('budget', "'money'") }} || '; '
-                when 'behind_pace' then 'behind pace with '
-                    || {{ shown_percent('window_elapsed_share') }} || ' of the window gone: '
-                else 'KPI missed: '
-            end
-            || kpi || ' ' || {{ shown_value('kpi_actual', 'kpi_kind') }} || ' of '
-            || {{ shown_value('kpi_target', 'kpi_kind') }} || ' = ' || {{ shown_percent('kpi_completion') }}
-            || case when cost_per_outcome is not null
-                then '; cost per outcome ' || {{ shown_value('cost_per_outcome', "'money'") }}
-                else '' end
-            as finding
+        action_name as subject_name,
+        owner as action_owner,
+        flag as action_flag,
+        spend,
+        budget,
+        window_elapsed_share,
+        cost_per_outcome
 
     from actions
     where flag in ('budget_spent_kpi_missed', 'over_budget', 'behind_pace', 'kpi_missed')
@@ -349,12 +318,7 @@ budget_line_findings as (
         sum(actions.spend) as actual_value,
         {{ dbt.safe_cast('sum(actions.spend)', 'double') }}
             / nullif({{ dbt.safe_cast('resources.budget', 'double') }}, 0) as completion,
-        'Budget line ' || resources.resource_id || ' ('
-            || {{ shown_percent('resources.marketing_budget_share') }}
-            || ' of the marketing budget): spent ' || {{ shown_value('sum(actions.spend)', "'money'") }}
-            || ' of ' || {{ shown_value('resources.budget', "'money'") }}
-            || case when sum(actions.spend) > resources.budget then ', over the line' else '' end
-            as finding
+        resources.marketing_budget_share as budget_share
 
     from resources
     left join actions
@@ -376,11 +340,8 @@ people_findings as (
         resources.people_added as target_value,
         null as actual_value,
         groups.completion,
-        'People added to ' || coalesce(groups.node_name, resources.group_id) || ': '
-            || resources.people_added
-            || '; group revenue completion ' || {{ shown_percent('groups.completion') }}
-            || case when groups.completion < groups.plan_line then ', below the line' else '' end
-            as finding
+        coalesce(groups.node_name, resources.group_id) as subject_name,
+        groups.plan_line as warning_line
 
     from resources
     left join dimension_nodes as groups
@@ -405,15 +366,8 @@ next_quarter_findings as (
                                     'numeric(12, 6)') }}), 2) as target_value,
         total_findings.actual_value,
         null as completion,
-        'Suggested ' || quarters.next_quarter || ' total: '
-            || {{ shown_value('round(total_findings.actual_value * (1 + '
-                ~ dbt.safe_cast('coalesce(quarters.revenue_growth, ' ~ default_growth ~ ')',
-                                'numeric(12, 6)') ~ '), 2)', "'revenue'") }}
-            || ' = ' || quarters.quarter || ' actual ' || {{ shown_value('total_findings.actual_value', "'revenue'") }}
-            || ' x (1 + ' || {{ shown_percent('coalesce(quarters.revenue_growth, ' ~ default_growth ~ ')') }}
-            || '); rule: growth = this quarter''s revenue_growth, else '
-            || {{ shown_percent(default_growth) }} || '; each dimension''s shares move halfway to '
-            || 'this quarter''s actual mix (sales-targets plan suggest)' as finding
+        coalesce(quarters.revenue_growth, {{ default_growth }}) as growth_rate,
+        quarters.next_quarter
 
     from total_findings
     inner join quarters
@@ -423,28 +377,63 @@ next_quarter_findings as (
 
 findings as (
 
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    -- every section: its numbers, and the details its sentence needs (null where none)
+    select
+        quarter, section, subject, metric, target_value, actual_value, completion,
+        subject_name,
+        null as team_level,
+        null as action_owner,
+        null as action_flag,
+        null as warning_line,
+        null as spend,
+        null as budget,
+        null as window_elapsed_share,
+        null as cost_per_outcome,
+        null as budget_share,
+        null as growth_rate,
+        null as next_quarter
     from total_findings
     union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    select
+        quarter, section, subject, metric, target_value, actual_value, completion,
+        subject_name, null, null, null, null, null,
+        null, null, null, null, null, null
     from dimension_findings
     union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    select
+        quarter, section, subject, metric, target_value, actual_value, completion,
+        subject_name, null, null, null, warning_line, null,
+        null, null, null, null, null, null
     from short_board_findings
     union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    select
+        quarter, section, subject, metric, target_value, actual_value, completion,
+        subject_name, team_level, null, null, null, null,
+        null, null, null, null, null, null
     from ranking_findings
     union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    select
+        quarter, section, subject, metric, target_value, actual_value, completion,
+        subject_name, null, action_owner, action_flag, null, spend,
+        budget, window_elapsed_share, cost_per_outcome, null, null, null
     from action_findings
     union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    select
+        quarter, section, subject, metric, target_value, actual_value, completion,
+        null, null, null, null, null, null,
+        null, null, null, budget_share, null, null
     from budget_line_findings
     union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    select
+        quarter, section, subject, metric, target_value, actual_value, completion,
+        subject_name, null, null, null, warning_line, null,
+        null, null, null, null, null, null
     from people_findings
     union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
+    select
+        quarter, section, subject, metric, target_value, actual_value, completion,
+        null, null, null, null, null, null,
+        null, null, null, null, growth_rate, next_quarter
     from next_quarter_findings
 
 ),
@@ -459,7 +448,6 @@ final as (
         cast(findings.target_value as numeric(22, 6)) as target_value,
         cast(findings.actual_value as numeric(22, 6)) as actual_value,
         {{ dbt.safe_cast('findings.completion', 'double') }} as completion,
-        findings.finding,
         row_number() over (
             partition by findings.quarter
             order by
@@ -472,7 +460,21 @@ final as (
                 findings.metric
         ) as finding_order,
         quarters.is_provisional,
-        quarters.as_of_date
+        quarters.as_of_date,
+
+        -- what the finding's sentence needs besides the numbers
+        findings.subject_name,
+        findings.team_level,
+        findings.action_owner,
+        findings.action_flag,
+        findings.warning_line,
+        findings.spend,
+        findings.budget,
+        findings.window_elapsed_share,
+        findings.cost_per_outcome,
+        findings.budget_share,
+        findings.growth_rate,
+        findings.next_quarter
 
     from findings
     inner join quarters

@@ -32,17 +32,6 @@ groups as (
 
 ),
 
-reps as (
-
-    select
-        rep_id,
-        coalesce(rep_name, rep_id) as rep_name,
-        role
-
-    from {{ ref('stg_crm__reps') }}
-
-),
-
 assignments_on_first_day as (
 
     select
@@ -120,7 +109,7 @@ weighted as (
         assignments_on_first_day.group_id,
         groups.group_node_id,
         reps.rep_id,
-        reps.rep_name,
+        coalesce(reps.rep_name, reps.rep_id) as rep_name,
         reps.role,
         overrides_in_effect.share as explicit_share,
         case
@@ -138,7 +127,7 @@ weighted as (
     inner join groups
         on groups.quarter = assignments_on_first_day.quarter
         and groups.group_id = assignments_on_first_day.group_id
-    inner join reps
+    inner join {{ ref('stg_crm__reps') }} as reps
         on reps.rep_id = assignments_on_first_day.rep_id
     left join overrides_in_effect
         on overrides_in_effect.quarter = assignments_on_first_day.quarter

@@ -1,3 +1,4 @@
+{# Longer than 250 lines: phasing, actuals, pace, projection and judgment of one node-week grid. #}
 {#-
     Progress control (DESIGN section 7): one row per quarter x reported week x node x metric,
     for every node and metric of the target tree plus the nodes that only have actuals (a

@@ -1,3 +1,4 @@
+{# Longer than 250 lines: the line in effect, the run of weeks behind and the owner are one judgment per node-week. #}
 {#-
     Warning flags (DESIGN section 7): one row per quarter x reported week x node x metric
     that is behind pace. The measure is fct_progress_weekly.judged_completion (judged_on says

@@ -1,3 +1,4 @@
+{# Longer than 250 lines: commission, bonus, awards and promotion are one rep's quarter pay from the same rows. #}
 {#-
     Incentives per quarter x rep (DESIGN section 7):
     - commission: the rep's commission lines (sales minus clawbacks, fct_commission_lines);

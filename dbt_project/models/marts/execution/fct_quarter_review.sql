@@ -1,3 +1,4 @@
+{# Longer than 250 lines: eight review sections, each a short CTE, in one ordered union. #}
 {#-
     The closed-loop quarter review (DESIGN section 7 and 8), one row per quarter x finding,
     for every run quarter; a quarter whose as-of date is before its last day is provisional.
@@ -19,6 +20,23 @@
       uses; it also moves each dimension's shares halfway to this quarter's actual mix).
 -#}
 {%- set default_growth = var("suggested_growth_default") -%}
+{#- the details a finding's sentence needs (rpt_quarter_review), and which section has which -#}
+{%- set detail_columns = [
+    "subject_name", "team_level", "action_owner", "action_flag", "warning_line", "spend",
+    "budget", "window_elapsed_share", "cost_per_outcome", "budget_share", "growth_rate",
+    "next_quarter",
+] -%}
+{%- set section_details = {
+    "total_findings": ["subject_name"],
+    "dimension_findings": ["subject_name"],
+    "short_board_findings": ["subject_name", "warning_line"],
+    "ranking_findings": ["subject_name", "team_level"],
+    "action_findings": ["subject_name", "action_owner", "action_flag", "spend", "budget",
+                        "window_elapsed_share", "cost_per_outcome"],
+    "budget_line_findings": ["budget_share"],
+    "people_findings": ["subject_name", "warning_line"],
+    "next_quarter_findings": ["growth_rate", "next_quarter"],
+} -%}
 
 with
 
@@ -375,66 +393,25 @@ next_quarter_findings as (
 
 ),
 
+-- every section: its numbers, and the details its sentence needs (null where it has none)
 findings as (
 
-    -- every section: its numbers, and the details its sentence needs (null where none)
+    {% for section_findings, details in section_details.items() %}
     select
-        quarter, section, subject, metric, target_value, actual_value, completion,
-        subject_name,
-        null as team_level,
-        null as action_owner,
-        null as action_flag,
-        null as warning_line,
-        null as spend,
-        null as budget,
-        null as window_elapsed_share,
-        null as cost_per_outcome,
-        null as budget_share,
-        null as growth_rate,
-        null as next_quarter
-    from total_findings
-    union all
-    select
-        quarter, section, subject, metric, target_value, actual_value, completion,
-        subject_name, null, null, null, null, null,
-        null, null, null, null, null, null
-    from dimension_findings
-    union all
-    select
-        quarter, section, subject, metric, target_value, actual_value, completion,
-        subject_name, null, null, null, warning_line, null,
-        null, null, null, null, null, null
-    from short_board_findings
-    union all
-    select
-        quarter, section, subject, metric, target_value, actual_value, completion,
-        subject_name, team_level, null, null, null, null,
-        null, null, null, null, null, null
-    from ranking_findings
-    union all
-    select
-        quarter, section, subject, metric, target_value, actual_value, completion,
-        subject_name, null, action_owner, action_flag, null, spend,
-        budget, window_elapsed_share, cost_per_outcome, null, null, null
-    from action_findings
-    union all
-    select
-        quarter, section, subject, metric, target_value, actual_value, completion,
-        null, null, null, null, null, null,
-        null, null, null, budget_share, null, null
-    from budget_line_findings
-    union all
-    select
-        quarter, section, subject, metric, target_value, actual_value, completion,
-        subject_name, null, null, null, warning_line, null,
-        null, null, null, null, null, null
-    from people_findings
-    union all
-    select
-        quarter, section, subject, metric, target_value, actual_value, completion,
-        null, null, null, null, null, null,
-        null, null, null, null, growth_rate, next_quarter
-    from next_quarter_findings
+        quarter,
+        section,
+        subject,
+        metric,
+        target_value,
+        actual_value,
+        completion,
+        {%- for column in detail_columns %}
+        {{ column if column in details else 'null' }} as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from {{ section_findings }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -463,18 +440,9 @@ final as (
         quarters.as_of_date,
 
         -- what the finding's sentence needs besides the numbers
-        findings.subject_name,
-        findings.team_level,
-        findings.action_owner,
-        findings.action_flag,
-        findings.warning_line,
-        findings.spend,
-        findings.budget,
-        findings.window_elapsed_share,
-        findings.cost_per_outcome,
-        findings.budget_share,
-        findings.growth_rate,
-        findings.next_quarter
+        {%- for column in detail_columns %}
+        findings.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from findings
     inner join quarters

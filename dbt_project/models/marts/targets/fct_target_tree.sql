@@ -1,3 +1,4 @@
+{# Longer than 250 lines: every node's revenue, counts, rates and revisions meet here to form one tree. #}
 {#-
     The target tree: one row per quarter x node x metric, with the target as of the
     quarter's as-of date (target_value), as planned (original_target_value) and the reason

@@ -365,7 +365,7 @@ class Warnings(MartContract):
         ge=1, description="weeks in a row below the warning line, this one included"
     )
     owner_rep_id: Series[str] = text_field("owner rep id, if a rep")
-    owner: Series[str] = pa.Field(str_length={"min_value": 1}, description="who acts on it")
+    owner_rep_name: Series[str] = text_field("owner rep's name, if a rep")
     node_name: Series[str] = text_field("node name")
     dimension: Series[str] = dimension_field()
     measure_kind: Series[str] = pa.Field(
@@ -376,11 +376,11 @@ class Warnings(MartContract):
     )
     actual_to_date: Series[float] = value_field("actual to the week end")
     target_to_date: Series[float] = target_field("target due to the week end", True)
+    remaining_working_days: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, description="working days left in the quarter after the week"
+    )
     required_daily_run_rate: Series[float] = pa.Field(
         ge=0, nullable=True, description="daily run rate still needed"
-    )
-    message: Series[str] = pa.Field(
-        str_length={"min_value": 1}, description="one line a manager can act on"
     )
 
     class Config:

@@ -1,7 +1,7 @@
 """The plan as code: load and check the plan files, and preview their target tree.
 
 - `check_plan(plan_dir) -> list[PlanError]` / `validate_plan_or_raise(plan_dir)`: the plan
-  contract (models/plan.py per file, orchestration/plan/rules.py across files).
+  contract (models/plan/ per file, orchestration/plan/rules.py across files).
 - `show_plan(plan_dir, quarter, ...) -> PlanPreview`: the target tree of one quarter, built
   by dbt in a scratch DuckDB, without running the pipeline.
 - `register_plan_commands(subparsers)`: adds `plan check|show` to the command line.

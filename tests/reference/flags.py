@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from orchestration.dbt_vars import dbt_project_var, default_warning_lines
 from tests.reference.reference import Quarter
 
-DEFAULT_AMBER, DEFAULT_RED = 0.80, 0.60
-REP_MINIMUM_TO_DATE = 50_000  # dbt var rep_warning_minimum_to_date
+# the rule's parameters, as dbt_project.yml states them (the rule itself is recomputed here)
+DEFAULT_AMBER, DEFAULT_RED = default_warning_lines()
+REP_MINIMUM_TO_DATE = float(dbt_project_var("rep_warning_minimum_to_date"))
 
 
 def _lines(plan_dir: Path, quarter: str) -> dict[str, tuple[float, float]]:

@@ -1,3 +1,4 @@
+{# Longer than 250 lines: ten KPI rates, each a numerator and denominator over the same weekly grid. #}
 {#- A table, not a view: its data tests and the models downstream each read it, and as a
     view every reader recomputed it from the raw version logs. -#}
 {{ config(materialized="table") }}

@@ -87,49 +87,21 @@ reps as (
 
 ),
 
--- valid_to is exclusive; should two assignments overlap, the later-starting one counts
-assignments as (
-
-    select
-        assignment_id,
-        rep_id,
-        group_id,
-        valid_from,
-        valid_to
-
-    from {{ ref('stg_crm__rep_assignments') }}
-
-),
-
-groups as (
-
-    select
-        sales_groups.group_id,
-        sales_groups.group_kind,
-        regions.tier as region_tier
-
-    from {{ ref('stg_crm__sales_groups') }} as sales_groups
-    left join {{ ref('stg_crm__regions') }} as regions
-        on regions.region_id = sales_groups.region_id
-
-),
-
-assignments_on_order_date as (
+-- the org as of the order date
+order_date_groups as (
 
     select
         orders.quarter,
         orders.order_id,
-        assignments.group_id,
-        row_number() over (
-            partition by orders.quarter, orders.order_id
-            order by assignments.valid_from desc, assignments.assignment_id desc
-        ) as assignment_rank
+        org.group_id,
+        org.group_kind,
+        org.region_tier
 
     from orders
-    inner join assignments
-        on assignments.rep_id = orders.rep_id
-        and assignments.valid_from <= orders.order_date
-        and (assignments.valid_to is null or assignments.valid_to > orders.order_date)
+    inner join {{ ref('int_rep_assignments_resolved') }} as org
+        on org.rep_id = orders.rep_id
+        and org.valid_from <= orders.order_date
+        and (org.valid_until is null or org.valid_until > orders.order_date)
 
 ),
 
@@ -159,20 +131,20 @@ final as (
         orders.rep_id,
         reps.rep_name,
         reps.role as rep_role,
-        assignments_on_order_date.group_id,
-        groups.group_kind,
-        groups.region_tier,
+        order_date_groups.group_id,
+        order_date_groups.group_kind,
+        order_date_groups.region_tier,
         case
-            when groups.region_tier is null then 'team/unassigned'
-            else 'team/' || groups.region_tier
+            when order_date_groups.region_tier is null then 'team/unassigned'
+            else 'team/' || order_date_groups.region_tier
         end as team_tier_node_id,
         case
-            when groups.region_tier is not null
-                then 'team/' || groups.region_tier || '/' || assignments_on_order_date.group_id
+            when order_date_groups.region_tier is not null
+                then 'team/' || order_date_groups.region_tier || '/' || order_date_groups.group_id
         end as team_group_node_id,
         case
-            when groups.region_tier is not null
-                then 'team/' || groups.region_tier || '/' || assignments_on_order_date.group_id
+            when order_date_groups.region_tier is not null
+                then 'team/' || order_date_groups.region_tier || '/' || order_date_groups.group_id
                     || '/' || orders.rep_id
         end as team_rep_node_id,
 
@@ -190,12 +162,9 @@ final as (
         on products.product_id = order_lines.product_id
     left join reps
         on reps.rep_id = orders.rep_id
-    left join assignments_on_order_date
-        on assignments_on_order_date.quarter = orders.quarter
-        and assignments_on_order_date.order_id = orders.order_id
-        and assignments_on_order_date.assignment_rank = 1
-    left join groups
-        on groups.group_id = assignments_on_order_date.group_id
+    left join order_date_groups
+        on order_date_groups.quarter = orders.quarter
+        and order_date_groups.order_id = orders.order_id
 
 )
 

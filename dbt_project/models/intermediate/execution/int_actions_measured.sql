@@ -1,3 +1,4 @@
+{# Longer than 250 lines: five action KPIs measured over the one action window this model computes. #}
 {#-
     Each action of a run quarter (actions.csv) measured as of the quarter's as-of date:
     the KPI counted inside the action's window (from its first day to the earlier of its last

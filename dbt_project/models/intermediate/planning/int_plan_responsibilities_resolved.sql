@@ -53,12 +53,11 @@ responsibilities_in_effect as (
         responsibilities.owner_role
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as responsibilities_set
+        on responsibilities_set.quarter = quarters.quarter
+        and responsibilities_set.plan_table = 'responsibilities'
     inner join responsibilities
-        on responsibilities.from_quarter = (
-            select max(earlier.from_quarter)
-            from responsibilities as earlier
-            where earlier.from_quarter <= quarters.quarter
-        )
+        on responsibilities.from_quarter = responsibilities_set.from_quarter
     -- a slice of a segment the quarter does not plan has nothing to cut from
     inner join segments
         on segments.quarter = quarters.quarter

@@ -1,6 +1,6 @@
 {#-
     The dimension segments of each planned quarter and their share of the total, from the
-    set of shares in effect (per dimension: the latest from_quarter on or before the quarter).
+    set of shares in effect (per dimension, int_plan_sets_in_effect).
 -#}
 with
 
@@ -29,13 +29,13 @@ sets_in_effect as (
 
     select
         quarters.quarter,
-        shares.dimension,
-        max(shares.from_quarter) as from_quarter
+        sets.dimension,
+        sets.from_quarter
 
     from quarters
-    inner join shares
-        on shares.from_quarter <= quarters.quarter
-    group by quarters.quarter, shares.dimension
+    inner join {{ ref('int_plan_sets_in_effect') }} as sets
+        on sets.quarter = quarters.quarter
+        and sets.plan_table = 'dimension_shares'
 
 ),
 

@@ -1,3 +1,4 @@
+{# Longer than 250 lines: one cents cascade (total > segments > groups > reps > slices), each level read by the next. #}
 {#- A table, not a view: its data tests and the models downstream each read it, and as a
     view every reader recomputed it from the raw version logs. -#}
 {{ config(materialized="table") }}

@@ -66,12 +66,11 @@ allocation_in_effect as (
         allocation.weight
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as allocation_set
+        on allocation_set.quarter = quarters.quarter
+        and allocation_set.plan_table = 'group_allocation'
     inner join allocation
-        on allocation.from_quarter = (
-            select max(earlier.from_quarter)
-            from allocation as earlier
-            where earlier.from_quarter <= quarters.quarter
-        )
+        on allocation.from_quarter = allocation_set.from_quarter
 
 ),
 
@@ -94,12 +93,11 @@ kind_weights_in_effect as (
         kind_weights.weight
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as kind_weights_set
+        on kind_weights_set.quarter = quarters.quarter
+        and kind_weights_set.plan_table = 'group_kind_weights'
     inner join kind_weights
-        on kind_weights.from_quarter = (
-            select max(earlier.from_quarter)
-            from kind_weights as earlier
-            where earlier.from_quarter <= quarters.quarter
-        )
+        on kind_weights.from_quarter = kind_weights_set.from_quarter
 
 ),
 

@@ -32,46 +32,17 @@ groups as (
 
 ),
 
-reps as (
-
-    select
-        rep_id,
-        coalesce(rep_name, rep_id) as rep_name,
-        role
-
-    from {{ ref('stg_crm__reps') }}
-
-),
-
-assignments as (
-
-    select
-        assignment_id,
-        rep_id,
-        group_id,
-        valid_from,
-        valid_to
-
-    from {{ ref('stg_crm__rep_assignments') }}
-
-),
-
--- valid_to is exclusive; should two assignments overlap, the later-starting one counts
 assignments_on_first_day as (
 
     select
         quarters.quarter,
-        assignments.rep_id,
-        assignments.group_id,
-        row_number() over (
-            partition by quarters.quarter, assignments.rep_id
-            order by assignments.valid_from desc, assignments.assignment_id desc
-        ) as assignment_rank
+        org.rep_id,
+        org.group_id
 
     from quarters
-    inner join assignments
-        on assignments.valid_from <= quarters.quarter_start_date
-        and (assignments.valid_to is null or assignments.valid_to > quarters.quarter_start_date)
+    inner join {{ ref('int_rep_assignments_resolved') }} as org
+        on org.valid_from <= quarters.quarter_start_date
+        and (org.valid_until is null or org.valid_until > quarters.quarter_start_date)
 
 ),
 
@@ -94,12 +65,11 @@ role_weights_in_effect as (
         role_weights.weight
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as role_weights_set
+        on role_weights_set.quarter = quarters.quarter
+        and role_weights_set.plan_table = 'role_weights'
     inner join role_weights
-        on role_weights.from_quarter = (
-            select max(earlier.from_quarter)
-            from role_weights as earlier
-            where earlier.from_quarter <= quarters.quarter
-        )
+        on role_weights.from_quarter = role_weights_set.from_quarter
 
 ),
 
@@ -124,12 +94,11 @@ overrides_in_effect as (
         overrides.weight
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as overrides_set
+        on overrides_set.quarter = quarters.quarter
+        and overrides_set.plan_table = 'rep_overrides'
     inner join overrides
-        on overrides.from_quarter = (
-            select max(earlier.from_quarter)
-            from overrides as earlier
-            where earlier.from_quarter <= quarters.quarter
-        )
+        on overrides.from_quarter = overrides_set.from_quarter
 
 ),
 
@@ -140,7 +109,7 @@ weighted as (
         assignments_on_first_day.group_id,
         groups.group_node_id,
         reps.rep_id,
-        reps.rep_name,
+        coalesce(reps.rep_name, reps.rep_id) as rep_name,
         reps.role,
         overrides_in_effect.share as explicit_share,
         case
@@ -158,7 +127,7 @@ weighted as (
     inner join groups
         on groups.quarter = assignments_on_first_day.quarter
         and groups.group_id = assignments_on_first_day.group_id
-    inner join reps
+    inner join {{ ref('stg_crm__reps') }} as reps
         on reps.rep_id = assignments_on_first_day.rep_id
     left join overrides_in_effect
         on overrides_in_effect.quarter = assignments_on_first_day.quarter
@@ -166,7 +135,6 @@ weighted as (
     left join role_weights_in_effect
         on role_weights_in_effect.quarter = assignments_on_first_day.quarter
         and role_weights_in_effect.role = reps.role
-    where assignments_on_first_day.assignment_rank = 1
 
 ),
 

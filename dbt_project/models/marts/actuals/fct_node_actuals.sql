@@ -5,14 +5,6 @@
     target due by the as-of date (expected_to_date) with completion_to_date = actual / it: a
     closed quarter has both equal to the quarter's, an open one is judged on the latter.
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
 
 with
 

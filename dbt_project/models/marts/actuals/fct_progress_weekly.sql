@@ -1,3 +1,4 @@
+{# Longer than 250 lines: phasing, actuals, pace, projection and judgment of one node-week grid. #}
 {#-
     Progress control (DESIGN section 7): one row per quarter x reported week x node x metric,
     for every node and metric of the target tree plus the nodes that only have actuals (a
@@ -29,14 +30,6 @@
       week, and a node behind is not cleared by one good week);
     - no target, or none due in the week (no working day): not judged.
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
 {%- set value_type = api.Column.numeric_type("numeric", 22, 6) -%}
 {%- set accumulating_rates = "('customer/existing/repurchase_rate', "
     ~ "'customer/existing/churn_recall_rate', 'product/long_tail/inventory_reduction')" -%}
@@ -466,7 +459,7 @@ judged as (
                 case when completion_to_date is not null then 'to_date' end
             when dimension = 'responsibility' or (dimension = 'team' and level = 3) then
                 case when completion_to_date is not null and (metric <> 'revenue'
-                    or target_to_date >= {{ var('rep_warning_minimum_to_date', 50000) }})
+                    or target_to_date >= {{ var('rep_warning_minimum_to_date') }})
                     then 'to_date' end
             when completion_to_date >= 1 then 'to_date'
             -- behind to date: whichever is further behind, the week or the quarter so far

@@ -1,3 +1,4 @@
+{# Longer than 250 lines: the line in effect, the run of weeks behind and the owner are one judgment per node-week. #}
 {#-
     Warning flags (DESIGN section 7): one row per quarter x reported week x node x metric
     that is behind pace. The measure is fct_progress_weekly.judged_completion (judged_on says
@@ -6,21 +7,13 @@
     a week in progress is not judged); a node is amber below its warning line and red below its red line
     (warning_lines.csv per metric: for a KPI node its KPI name, e.g. repurchase_rate, then
     `rate`; for new customers `new_customers`, then `customers`; missing lines default to
-    amber 0.80 / red 0.60). A week without a judgment (no target, no working day, in
+    vars default_amber_below / default_red_below). A week without a judgment (no target, no working day, in
     progress) is skipped. consecutive_weeks counts the weeks in a row
     (skipped weeks not counted, not breaking the run) below the warning line, this one
     included. Owner: the rep of a rep node, the lead rep of a group (or of an owning group),
     else the team answering for the node (head of sales for the total, the customer or
     product team, the region's team, the responsibility's owners).
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
 
 with
 
@@ -88,12 +81,11 @@ lines_in_effect as (
         warning_lines.red_below
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as warning_lines_set
+        on warning_lines_set.quarter = quarters.quarter
+        and warning_lines_set.plan_table = 'warning_lines'
     inner join warning_lines
-        on warning_lines.from_quarter = (
-            select max(earlier.from_quarter)
-            from warning_lines as earlier
-            where earlier.from_quarter <= quarters.quarter
-        )
+        on warning_lines.from_quarter = warning_lines_set.from_quarter
 
 ),
 
@@ -116,8 +108,8 @@ judged as (
         progress.remaining_working_days,
         progress.required_daily_run_rate,
         progress.completion,
-        coalesce(own_line.amber_below, fallback_line.amber_below, 0.80) as amber_below,
-        coalesce(own_line.red_below, fallback_line.red_below, 0.60) as red_below
+        coalesce(own_line.amber_below, fallback_line.amber_below, {{ var('default_amber_below') }}) as amber_below,
+        coalesce(own_line.red_below, fallback_line.red_below, {{ var('default_red_below') }}) as red_below
 
     from progress
     left join lines_in_effect as own_line
@@ -275,17 +267,9 @@ final as (
         owned.red_below,
         cast(owned.consecutive_weeks as {{ dbt.type_int() }}) as consecutive_weeks,
 
-        -- who acts
+        -- who acts (rpt_warnings writes it out)
         owned.owner_rep_id,
-        case
-            when owned.owner_rep_id is not null
-                then coalesce(reps.rep_name, owned.owner_rep_id) || ' (' || owned.owner_rep_id || ')'
-            when owned.dimension = 'total' then 'Head of sales'
-            when owned.dimension = 'customer' then 'Customer team'
-            when owned.dimension = 'product' then 'Product team'
-            when owned.dimension = 'responsibility' then owned.node_name
-            else owned.node_name || ' team'
-        end as owner,
+        reps.rep_name as owner_rep_name,
 
         -- context
         owned.node_name,
@@ -294,43 +278,8 @@ final as (
         owned.judged_on,
         owned.actual_to_date,
         owned.target_to_date,
-        owned.required_daily_run_rate,
-
-        -- "Tier-2 cities revenue: week 6 at 71% of target, 3rd week below 80%; needs
-        -- 412,300/day to finish"
-        owned.node_name
-            || case when owned.metric = 'rate' then '' else ' ' || owned.metric end
-            || ': week '
-            || cast(owned.week_number as {{ dbt.type_string() }})
-            -- rounded down, so a flagged node never reads as on the line ("80%" below 80%)
-            || ' at ' || cast(cast(floor(owned.completion * 100 + 1e-9) as {{ dbt.type_int() }})
-                              as {{ dbt.type_string() }})
-            || case when owned.judged_on = 'to_date' then '% of target to date, ' else '% of target, ' end
-            || cast(owned.consecutive_weeks as {{ dbt.type_string() }})
-            || case
-                when owned.consecutive_weeks % 100 in (11, 12, 13) then 'th'
-                when owned.consecutive_weeks % 10 = 1 then 'st'
-                when owned.consecutive_weeks % 10 = 2 then 'nd'
-                when owned.consecutive_weeks % 10 = 3 then 'rd'
-                else 'th'
-            end
-            || ' week below '
-            || cast(cast(round(owned.amber_below * 100, 0) as {{ dbt.type_int() }})
-                    as {{ dbt.type_string() }}) || '%'
-            || case
-                when owned.measure_kind = 'level_rate'
-                    then '; at ' || format('{:.1f}', owned.actual_to_date * 100)
-                        || '% vs ' || format('{:.1f}', owned.target_to_date * 100) || '% planned'
-                when owned.remaining_working_days = 0 then '; the quarter is over'
-                when owned.measure_kind = 'accumulating_rate'
-                    then '; needs ' || format('{:.2f}', owned.required_daily_run_rate * 100)
-                        || ' points/day to finish'
-                when owned.metric = 'revenue'
-                    then '; needs ' || format('{:,.0f}', owned.required_daily_run_rate)
-                        || '/day to finish'
-                else '; needs ' || format('{:,.1f}', owned.required_daily_run_rate)
-                    || ' ' || owned.metric || '/day to finish'
-            end as message
+        owned.remaining_working_days,
+        owned.required_daily_run_rate
 
     from owned
     left join reps

@@ -4,14 +4,6 @@
     the rate of the commission matrix it earned. Rules in int_commission_lines_rated.
     Quarter-keyed, incremental (delete+insert by quarter).
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
 
 with
 

@@ -1,3 +1,4 @@
+{# Longer than 250 lines: commission, bonus, awards and promotion are one rep's quarter pay from the same rows. #}
 {#-
     Incentives per quarter x rep (DESIGN section 7):
     - commission: the rep's commission lines (sales minus clawbacks, fct_commission_lines);
@@ -13,14 +14,6 @@
       and reached its min_attainment in the previous quarter (or = 1: this quarter alone).
     Quarter-keyed, incremental (delete+insert by quarter).
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
 
 with
 
@@ -98,7 +91,7 @@ rep_quarters as (
 
 ),
 
--- the latest set starting on or before the quarter, per plan file
+-- the sets in effect for the quarter (int_plan_sets_in_effect)
 bonus_tiers as (
 
     select
@@ -109,12 +102,11 @@ bonus_tiers as (
         bonus_tiers.promotion_quarters
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as bonus_tiers_set
+        on bonus_tiers_set.quarter = quarters.quarter
+        and bonus_tiers_set.plan_table = 'bonus_tiers'
     inner join {{ ref('bonus_tiers') }} as bonus_tiers
-        on bonus_tiers.from_quarter = (
-            select max(sets.from_quarter)
-            from {{ ref('bonus_tiers') }} as sets
-            where sets.from_quarter <= quarters.quarter
-        )
+        on bonus_tiers.from_quarter = bonus_tiers_set.from_quarter
 
 ),
 
@@ -128,12 +120,11 @@ awards as (
         awards.amount
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as awards_set
+        on awards_set.quarter = quarters.quarter
+        and awards_set.plan_table = 'awards'
     inner join {{ ref('awards') }} as awards
-        on awards.from_quarter = (
-            select max(sets.from_quarter)
-            from {{ ref('awards') }} as sets
-            where sets.from_quarter <= quarters.quarter
-        )
+        on awards.from_quarter = awards_set.from_quarter
 
 ),
 

@@ -1,12 +1,14 @@
+{# Longer than 250 lines: eight review sections, each a short CTE, in one ordered union. #}
 {#-
     The closed-loop quarter review (DESIGN section 7 and 8), one row per quarter x finding,
     for every run quarter; a quarter whose as-of date is before its last day is provisional.
+    Numbers and codes only: rpt_quarter_review writes each finding as a sentence from them.
     Sections:
-    - total: "Total revenue: 11,000,000 of 12,000,000 = 91.7%";
+    - total: total revenue against its target;
     - dimension: completion of every customer, product, team and responsibility node and
       metric with a target;
     - short_board: those below the plan's warning line of their metric (amber_below of
-      warning_lines.csv, the KPI's own line first as in fct_warnings, default 0.80): a closed
+      warning_lines.csv, the KPI's own line first as in fct_warnings, default var default_amber_below): a closed
       quarter's completion of the quarter target, an open quarter's completion to date (its
       target_value is then the target due by the as-of date);
     - best / worst: the region, group and rep with the highest / lowest revenue completion
@@ -16,17 +18,25 @@
     - next_quarter: the suggested next total = this quarter's actual x (1 + growth), growth =
       this quarter's revenue_growth in quarter_totals.csv, else 10% (the rule `plan suggest`
       uses; it also moves each dimension's shares halfway to this quarter's actual mix).
-    Quarter-keyed, incremental (delete+insert by quarter).
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
-{%- set default_growth = var("suggested_growth_default", 0.10) -%}
+{%- set default_growth = var("suggested_growth_default") -%}
+{#- the details a finding's sentence needs (rpt_quarter_review), and which section has which -#}
+{%- set detail_columns = [
+    "subject_name", "team_level", "action_owner", "action_flag", "warning_line", "spend",
+    "budget", "window_elapsed_share", "cost_per_outcome", "budget_share", "growth_rate",
+    "next_quarter",
+] -%}
+{%- set section_details = {
+    "total_findings": ["subject_name"],
+    "dimension_findings": ["subject_name"],
+    "short_board_findings": ["subject_name", "warning_line"],
+    "ranking_findings": ["subject_name", "team_level"],
+    "action_findings": ["subject_name", "action_owner", "action_flag", "spend", "budget",
+                        "window_elapsed_share", "cost_per_outcome"],
+    "budget_line_findings": ["budget_share"],
+    "people_findings": ["subject_name", "warning_line"],
+    "next_quarter_findings": ["growth_rate", "next_quarter"],
+} -%}
 
 with
 
@@ -74,12 +84,11 @@ warning_lines as (
         warning_lines.amber_below
 
     from quarters
+    inner join {{ ref('int_plan_sets_in_effect') }} as warning_lines_set
+        on warning_lines_set.quarter = quarters.quarter
+        and warning_lines_set.plan_table = 'warning_lines'
     inner join {{ ref('warning_lines') }} as warning_lines
-        on warning_lines.from_quarter = (
-            select max(sets.from_quarter)
-            from {{ ref('warning_lines') }} as sets
-            where sets.from_quarter <= quarters.quarter
-        )
+        on warning_lines.from_quarter = warning_lines_set.from_quarter
 
 ),
 
@@ -93,13 +102,7 @@ total_findings as (
         nodes.target_value,
         nodes.actual_value,
         nodes.completion,
-        'Total revenue: ' || {{ shown_value('nodes.actual_value', 'nodes.metric') }} || ' of '
-            || {{ shown_value('nodes.target_value', 'nodes.metric') }} || ' = '
-            || {{ shown_percent('nodes.completion') }}
-            || case when quarters.is_provisional
-                then ' (provisional, as of ' || {{ dbt.safe_cast('quarters.as_of_date', dbt.type_string()) }} || ')'
-                else '' end
-            as finding
+        nodes.node_name as subject_name
 
     from nodes
     inner join quarters
@@ -126,7 +129,7 @@ dimension_nodes as (
         quarters.is_provisional,
         quarters.as_of_date,
         -- the line fct_warnings uses: the KPI's own, else its metric's
-        coalesce(own_line.amber_below, metric_line.amber_below, 0.80) as plan_line
+        coalesce(own_line.amber_below, metric_line.amber_below, {{ var('default_amber_below') }}) as plan_line
 
     from nodes
     inner join quarters
@@ -156,10 +159,7 @@ dimension_findings as (
         target_value,
         actual_value,
         completion,
-        node_name || case when metric = 'rate' then '' else ' ' || metric end || ': '
-            || {{ shown_value('actual_value', 'metric') }} || ' of '
-            || {{ shown_value('target_value', 'metric') }} || ' = ' || {{ shown_percent('completion') }}
-            as finding
+        node_name as subject_name
 
     from dimension_nodes
 
@@ -195,16 +195,8 @@ short_board_findings as (
         target_value,
         actual_value,
         completion,
-        node_name || case when metric = 'rate' then '' else ' ' || metric end || ' at '
-            || {{ shown_percent('completion') }}
-            || case when is_provisional then ' of its target to date' else '' end
-            || ', below the ' || {{ shown_percent('plan_line') }} || ' line ('
-            || {{ shown_value('actual_value', 'metric') }} || ' of '
-            || {{ shown_value('target_value', 'metric') }}
-            || case when is_provisional
-                then ' due by ' || {{ dbt.safe_cast('as_of_date', dbt.type_string()) }}
-                else '' end
-            || ')' as finding
+        node_name as subject_name,
+        plan_line as warning_line
 
     from short_board_measures
     where coalesce(completion, 0) < plan_line
@@ -245,10 +237,8 @@ ranking_findings as (
         target_value,
         actual_value,
         completion,
-        'Best ' || team_level || ': '
-            || node_name || ' at ' || {{ shown_percent('completion') }} || ' ('
-            || {{ shown_value('actual_value', "'revenue'") }} || ' of '
-            || {{ shown_value('target_value', "'revenue'") }} || ')' as finding
+        node_name as subject_name,
+        team_level
 
     from team_ranked
     where best_rank = 1
@@ -263,9 +253,8 @@ ranking_findings as (
         target_value,
         actual_value,
         completion,
-        'Worst ' || team_level || ': ' || node_name || ' at ' || {{ shown_percent('completion') }}
-            || ' (' || {{ shown_value('actual_value', "'revenue'") }} || ' of '
-            || {{ shown_value('target_value', "'revenue'") }} || ')' as finding
+        node_name as subject_name,
+        team_level
 
     from team_ranked
     where worst_rank = 1
@@ -288,9 +277,7 @@ actions as (
         action_results.kpi_completion,
         action_results.cost_per_outcome,
         action_results.window_elapsed_share,
-        action_results.flag,
-        case when action_results.kpi in ('leads', 'new_customers') then 'count' else 'rate' end
-            as kpi_kind
+        action_results.flag
 
     from {{ ref('fct_action_results') }} as action_results
     inner join quarters
@@ -308,22 +295,13 @@ action_findings as (
         kpi_target as target_value,
         kpi_actual as actual_value,
         kpi_completion as completion,
-        action_name || ' (' || owner || '): '
-            || case flag
-                when 'budget_spent_kpi_missed' then 'spent ' || {{ shown_value('spend', "'money'") }}
-                    || ' of the ' || {{ shown_value('budget', "'money'") }} || ' budget but '
-                when 'over_budget' then 'over budget, spent ' || {{ shown_value('spend', "'money'") }}
-                    || ' of ' || {{ shown_value('budget', "'money'") }} || '; '
-                when 'behind_pace' then 'behind pace with '
-                    || {{ shown_percent('window_elapsed_share') }} || ' of the window gone: '
-                else 'KPI missed: '
-            end
-            || kpi || ' ' || {{ shown_value('kpi_actual', 'kpi_kind') }} || ' of '
-            || {{ shown_value('kpi_target', 'kpi_kind') }} || ' = ' || {{ shown_percent('kpi_completion') }}
-            || case when cost_per_outcome is not null
-                then '; cost per outcome ' || {{ shown_value('cost_per_outcome', "'money'") }}
-                else '' end
-            as finding
+        action_name as subject_name,
+        owner as action_owner,
+        flag as action_flag,
+        spend,
+        budget,
+        window_elapsed_share,
+        cost_per_outcome
 
     from actions
     where flag in ('budget_spent_kpi_missed', 'over_budget', 'behind_pace', 'kpi_missed')
@@ -358,12 +336,7 @@ budget_line_findings as (
         sum(actions.spend) as actual_value,
         {{ dbt.safe_cast('sum(actions.spend)', 'double') }}
             / nullif({{ dbt.safe_cast('resources.budget', 'double') }}, 0) as completion,
-        'Budget line ' || resources.resource_id || ' ('
-            || {{ shown_percent('resources.marketing_budget_share') }}
-            || ' of the marketing budget): spent ' || {{ shown_value('sum(actions.spend)', "'money'") }}
-            || ' of ' || {{ shown_value('resources.budget', "'money'") }}
-            || case when sum(actions.spend) > resources.budget then ', over the line' else '' end
-            as finding
+        resources.marketing_budget_share as budget_share
 
     from resources
     left join actions
@@ -385,11 +358,8 @@ people_findings as (
         resources.people_added as target_value,
         null as actual_value,
         groups.completion,
-        'People added to ' || coalesce(groups.node_name, resources.group_id) || ': '
-            || resources.people_added
-            || '; group revenue completion ' || {{ shown_percent('groups.completion') }}
-            || case when groups.completion < groups.plan_line then ', below the line' else '' end
-            as finding
+        coalesce(groups.node_name, resources.group_id) as subject_name,
+        groups.plan_line as warning_line
 
     from resources
     left join dimension_nodes as groups
@@ -414,15 +384,8 @@ next_quarter_findings as (
                                     'numeric(12, 6)') }}), 2) as target_value,
         total_findings.actual_value,
         null as completion,
-        'Suggested ' || quarters.next_quarter || ' total: '
-            || {{ shown_value('round(total_findings.actual_value * (1 + '
-                ~ dbt.safe_cast('coalesce(quarters.revenue_growth, ' ~ default_growth ~ ')',
-                                'numeric(12, 6)') ~ '), 2)', "'revenue'") }}
-            || ' = ' || quarters.quarter || ' actual ' || {{ shown_value('total_findings.actual_value', "'revenue'") }}
-            || ' x (1 + ' || {{ shown_percent('coalesce(quarters.revenue_growth, ' ~ default_growth ~ ')') }}
-            || '); rule: growth = this quarter''s revenue_growth, else '
-            || {{ shown_percent(default_growth) }} || '; each dimension''s shares move halfway to '
-            || 'this quarter''s actual mix (sales-targets plan suggest)' as finding
+        coalesce(quarters.revenue_growth, {{ default_growth }}) as growth_rate,
+        quarters.next_quarter
 
     from total_findings
     inner join quarters
@@ -430,31 +393,25 @@ next_quarter_findings as (
 
 ),
 
+-- every section: its numbers, and the details its sentence needs (null where it has none)
 findings as (
 
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
-    from total_findings
-    union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
-    from dimension_findings
-    union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
-    from short_board_findings
-    union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
-    from ranking_findings
-    union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
-    from action_findings
-    union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
-    from budget_line_findings
-    union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
-    from people_findings
-    union all
-    select quarter, section, subject, metric, target_value, actual_value, completion, finding
-    from next_quarter_findings
+    {% for section_findings, details in section_details.items() %}
+    select
+        quarter,
+        section,
+        subject,
+        metric,
+        target_value,
+        actual_value,
+        completion,
+        {%- for column in detail_columns %}
+        {{ column if column in details else 'null' }} as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from {{ section_findings }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -468,7 +425,6 @@ final as (
         cast(findings.target_value as numeric(22, 6)) as target_value,
         cast(findings.actual_value as numeric(22, 6)) as actual_value,
         {{ dbt.safe_cast('findings.completion', 'double') }} as completion,
-        findings.finding,
         row_number() over (
             partition by findings.quarter
             order by
@@ -481,7 +437,12 @@ final as (
                 findings.metric
         ) as finding_order,
         quarters.is_provisional,
-        quarters.as_of_date
+        quarters.as_of_date,
+
+        -- what the finding's sentence needs besides the numbers
+        {%- for column in detail_columns %}
+        findings.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from findings
     inner join quarters

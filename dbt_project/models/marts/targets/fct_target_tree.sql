@@ -1,3 +1,4 @@
+{# Longer than 250 lines: every node's revenue, counts, rates and revisions meet here to form one tree. #}
 {#-
     The target tree: one row per quarter x node x metric, with the target as of the
     quarter's as-of date (target_value), as planned (original_target_value) and the reason
@@ -8,14 +9,6 @@
     product/core (last quarter's core units x (1 + growth)); the same counts on a
     responsibility slice of those nodes (the count x the slice's part of the node's revenue); rates on the KPI nodes.
 -#}
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="delete+insert",
-        unique_key="quarter",
-        on_schema_change="append_new_columns",
-    )
-}}
 {%- set value_type = api.Column.numeric_type("numeric", 22, 6) -%}
 
 with

@@ -5,8 +5,8 @@ difference is written where it applies and nowhere else.
 """
 
 from models.marts import DIMENSIONS, METRICS, QUARTER_PATTERN, WARNING_LEVELS
-from models.raw import PRODUCT_TIERS as RAW_PRODUCT_TIERS
 from models.registry.schema import Column
+from models.registry.sources.fields import PRODUCT_TIERS as RAW_PRODUCT_TIERS
 
 # ---------------------------------------------------------------- value sets
 PROGRESS_FLAGS = ("on_track", *WARNING_LEVELS)

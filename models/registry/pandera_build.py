@@ -19,7 +19,7 @@ def pandera_field(column: Column) -> pa.Field:
     checks: dict[str, object] = {}
     if column.isin is not None:
         checks["isin"] = list(column.isin)
-    for name in ("ge", "gt", "le"):
+    for name in ("ge", "gt", "le", "lt"):
         if getattr(column, name) is not None:
             checks[name] = getattr(column, name)
     if column.pattern is not None:
@@ -51,13 +51,21 @@ def class_name(table: Table) -> str:
     return "".join(part.capitalize() for part in table.name.split("_"))
 
 
-def contract_model(table: Table, base: type[pa.DataFrameModel]) -> type[pa.DataFrameModel]:
-    """The pandera contract of `table`: `base` gives the shared Config (strict, coerce)."""
+def contract_model(
+    table: Table, base: type[pa.DataFrameModel], key_is_unique: bool = True
+) -> type[pa.DataFrameModel]:
+    """The pandera contract of `table`: `base` gives the shared Config (strict, coerce).
+
+    `key_is_unique=False` where rows may repeat a key (raw version logs: the loader
+    quarantines duplicates of one batch itself).
+    """
     namespace: dict[str, object] = {
         "__doc__": table.description,
         "__module__": base.__module__,
         "__annotations__": {column.name: _annotation(column) for column in table.columns},
-        "Config": type("Config", (), {"unique": list(table.key) or None}),
+        "Config": type(
+            "Config", (), {"unique": (list(table.key) or None) if key_is_unique else None}
+        ),
     }
     for column in table.columns:
         namespace[column.name] = pandera_field(column)

@@ -38,12 +38,14 @@ class Column:
     description: str
     nullable: bool = False
     isin: tuple[object, ...] | None = None
-    ge: float | None = None
-    gt: float | None = None
-    le: float | None = None
+    ge: object | None = None  # a number, or a date for date and timestamp columns
+    gt: object | None = None
+    le: object | None = None
+    lt: object | None = None
     pattern: str | None = None  # regular expression every value matches
     min_length: int | None = None
     startswith: str | None = None
+    length: int | None = None  # the source's VARCHAR length, where a source declares one
     unique: bool = False  # unique on its own (a table's compound key is `Table.key`)
     personal_data: bool = False  # names, emails, phones of customers: never published
     dbt_tests: tuple[dict, ...] = ()  # further dbt column tests, as written in the YAML

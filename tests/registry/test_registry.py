@@ -139,3 +139,35 @@ def test_the_key_is_enforced_in_every_representation():
     model = yaml.safe_load(models_yaml([table]))["models"][0]
     arguments = model["data_tests"][0]["unique_combination_of_columns"]["arguments"]
     assert arguments["combination_of_columns"] == key
+
+
+def test_sources_and_raw_contracts_come_from_the_same_registry_entry():
+    from models.raw import RAW_CONTRACTS
+    from models.registry.sources.orders import ORDER_LINES
+    from orchestration.ingest.raw_layout import raw_columns
+    from orchestration.ingest.source_tables import SOURCE_TABLES_BY_NAME
+
+    source = SOURCE_TABLES_BY_NAME["order_lines"]
+    assert source.column_names == ORDER_LINES.column_names
+    assert source.key_columns == ("order_line_id",)
+    assert raw_columns(source)["net_amount"] == "DECIMAL(18,2)"
+    assert repr(source.table.c.product_id.type) == "String(length=32)"
+    schema = RAW_CONTRACTS["order_lines"].to_schema()
+    assert list(schema.columns)[-len(ORDER_LINES.columns) :] == list(ORDER_LINES.column_names)
+    assert schema.unique is None  # raw keeps versions: the loader quarantines duplicates
+    assert [check.name for check in schema.checks] == ["net_amount_matches_line"]
+
+
+def test_the_personal_data_flags_name_the_columns_the_scan_looks_for():
+    from models.registry.sources import SOURCE_SYSTEMS
+    from orchestration.quality.personal_data import CUSTOMER_PERSONAL_COLUMNS
+
+    flagged = {
+        (table.name, column.name)
+        for tables in SOURCE_SYSTEMS.values()
+        for table in tables
+        for column in table.columns
+        if column.personal_data
+    }
+    assert {c for t, c in flagged if t == "customers"} == set(CUSTOMER_PERSONAL_COLUMNS)
+    assert ("reps", "email") in flagged

@@ -16,21 +16,14 @@ from pathlib import Path
 
 import duckdb
 
-PUBLICATION_TABLE = "rpt_publication"
+from models.registry.published.publication import RPT_PUBLICATION
+
+PUBLICATION_TABLE = RPT_PUBLICATION.name
 WATERMARKS_TABLE = "raw.load_watermarks"
 
-# Column -> DuckDB type. JSON travels as text so Parquet, SQLite and every BI tool read it.
+# Column -> DuckDB type, from the registry entry (models/registry/published/publication.py).
 PUBLICATION_COLUMNS: dict[str, str] = {
-    "publication_number": "BIGINT",
-    "publication_id": "VARCHAR",
-    "published_at": "TIMESTAMP",  # UTC
-    "quarters": "VARCHAR",  # comma-separated labels, e.g. 2026Q2,2026Q3
-    "as_of_date": "DATE",
-    "source_watermarks": "VARCHAR",  # JSON {source_table: {watermark, batch_id}}
-    "row_counts": "VARCHAR",  # JSON {table: rows} for every other rpt_* table in the file
-    "checks_passed": "VARCHAR",  # JSON list of "asset:check"
-    "checks_passed_count": "INTEGER",
-    "run_id": "VARCHAR",
+    column.name: column.data_type.upper() for column in RPT_PUBLICATION.columns
 }
 
 # What a caller may set; the rest is computed from what is published.

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import sqlalchemy as sa
 
+from models.registry.published import PUBLISHED_TABLES
 from orchestration.publish.reader import open_store_read_only, store_columns, store_tables
 
 INSERT_CHUNK_ROWS = 5_000
@@ -68,6 +69,27 @@ def sqlalchemy_type(duckdb_type: str, table: str, column: str) -> sa.types.TypeE
     )
 
 
+def server_table(
+    metadata: sa.MetaData, table_name: str, columns: list[tuple[str, str]]
+) -> sa.Table:
+    """The server table for a store table's `(name, DuckDB type)` columns.
+
+    Types follow what the store holds; descriptions come from the column registry (as
+    table and column comments, where the server keeps comments), so a BI tool shows them.
+    """
+    entry = PUBLISHED_TABLES.get(table_name)
+    described = {c.name: c.description for c in entry.columns} if entry else {}
+    return sa.Table(
+        table_name,
+        metadata,
+        *(
+            sa.Column(name, sqlalchemy_type(kind, table_name, name), comment=described.get(name))
+            for name, kind in columns
+        ),
+        comment=entry.description if entry else None,
+    )
+
+
 def _chunks(cursor: duckdb.DuckDBPyConnection, names: list[str]) -> Iterator[list[dict]]:
     while True:
         rows = cursor.fetchmany(INSERT_CHUNK_ROWS)
@@ -105,14 +127,7 @@ def replace_server_tables(store: Path, url: str) -> ServerPublication:
         with engine.begin() as server:
             inspector = sa.inspect(server)
             for table_name, columns in tables.items():
-                table = sa.Table(
-                    table_name,
-                    metadata,
-                    *(
-                        sa.Column(name, sqlalchemy_type(kind, table_name, name))
-                        for name, kind in columns
-                    ),
-                )
+                table = server_table(metadata, table_name, columns)
                 if inspector.has_table(table_name):
                     existing = [column["name"] for column in inspector.get_columns(table_name)]
                     if existing != [name for name, _ in columns]:

@@ -1,10 +1,12 @@
-"""Expectation suites for the published `rpt_*` tables, kept as code.
+"""Expectation suites for the published `rpt_*` tables, derived from the column registry.
 
-One `TableExpectations` per table of the published interface (DESIGN section 8). Suites
-are built against the columns a table actually has: a listed column that is missing
-fails its `expect_column_to_exist` and its other rules are left out, and a listed table
-the store does not have yet is skipped. Any other `rpt_*` table still gets the generic
-rules (the quarter label).
+One `TableExpectations` per table of the published interface (DESIGN section 8), read from
+its entry in `models/registry/published/`: the promised columns must exist; the key is
+unique and not null; non-nullable columns are not null; ranges, value sets, patterns and
+ordered date pairs are those the registry states. Suites are built against the columns a
+table actually has: a promised column that is missing fails its `expect_column_to_exist`
+and its other rules are left out, and a listed table the store does not have yet is
+skipped. Any other `rpt_*` table still gets the generic rules (the quarter label).
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-QUARTER_PATTERN = r"^\d{4}Q[1-4]$"
+from models.marts import QUARTER_PATTERN
+from models.registry.published import PUBLISHED_TABLES as REGISTRY_TABLES
+from models.registry.schema import Table
+
+
+@dataclass(frozen=True)
+class Range:
+    min_value: float | None = None
+    max_value: float | None = None
+    strict_min: bool = False
 
 
 @dataclass(frozen=True)
@@ -20,137 +31,44 @@ class TableExpectations:
     """What the users of one published table may rely on."""
 
     table: str
-    columns: tuple[str, ...]  # must exist (section 8 key columns)
+    columns: tuple[str, ...]  # must exist (section 8 columns)
     key: tuple[str, ...] = ()  # compound key: unique together, and not null
     not_null: tuple[str, ...] = ()
-    non_negative: tuple[str, ...] = ()  # targets, budgets, rates: [0, inf)
+    unique: tuple[str, ...] = ()
+    ranges: Mapping[str, Range] = field(default_factory=dict)
     allowed_values: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
+    patterns: Mapping[str, str] = field(default_factory=dict)
     # (later, earlier): later >= earlier on every row where both are set
     ordered_pairs: tuple[tuple[str, str], ...] = ()
+    description: str = ""
+    column_descriptions: Mapping[str, str] = field(default_factory=dict)  # shown in Data Docs
 
 
-def _columns(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
-PUBLISHED_TABLES: tuple[TableExpectations, ...] = (
-    TableExpectations(
-        table="rpt_target_tree",
-        columns=_columns(
-            "quarter node_id parent_node_id dimension level node_name metric target_value "
-            "original_target_value revision_reason"
-        ),
-        key=_columns("quarter node_id metric"),
-        not_null=_columns("dimension level node_name target_value"),
-        non_negative=_columns("target_value original_target_value"),
-        allowed_values={
-            "dimension": ("total", "customer", "product", "team", "responsibility"),
-            "metric": ("revenue", "units", "customers", "rate"),
+def table_expectations(table: Table) -> TableExpectations:
+    """The expectations a registry table states."""
+    columns = table.columns
+    return TableExpectations(
+        table=table.name,
+        columns=table.promised,
+        key=table.key,
+        not_null=tuple(c.name for c in columns if not c.nullable),
+        unique=tuple(c.name for c in columns if c.unique),
+        ranges={
+            c.name: Range(c.gt if c.gt is not None else c.ge, c.le, c.gt is not None)
+            for c in columns
+            if (c.ge, c.gt, c.le) != (None, None, None)
         },
-    ),
-    TableExpectations(
-        table="rpt_progress_weekly",
-        columns=_columns(
-            "quarter week_start node_id metric week_target week_actual week_completion "
-            "target_to_date actual_to_date completion_to_date projected_quarter_end "
-            "required_daily_run_rate"
-        ),
-        key=_columns("quarter week_start node_id metric"),
-        non_negative=_columns("week_target target_to_date week_completion completion_to_date"),
-    ),
-    TableExpectations(
-        table="rpt_warnings",
-        columns=_columns(
-            "quarter week_start node_id metric level completion threshold consecutive_weeks "
-            "owner message"
-        ),
-        key=_columns("quarter week_start node_id metric"),
-        not_null=_columns("level message"),
-        non_negative=_columns("completion threshold consecutive_weeks"),
-        allowed_values={"level": ("amber", "red")},
-    ),
-    TableExpectations(
-        table="rpt_customer_kpis",
-        columns=_columns("quarter metric target_value actual_value completion"),
-        key=_columns("quarter metric"),
-        non_negative=_columns("target_value completion"),
-        allowed_values={
-            "metric": (
-                "new_customers",
-                "lead_conversion_rate",
-                "repurchase_rate",
-                "aov_lift",
-                "churn_recall_rate",
-            )
-        },
-    ),
-    TableExpectations(
-        table="rpt_product_kpis",
-        columns=_columns("quarter tier metric target_value actual_value completion"),
-        key=_columns("quarter tier metric"),
-        non_negative=_columns("target_value completion"),
-        allowed_values={
-            "tier": ("core", "new", "long_tail"),
-            "metric": (
-                "revenue",
-                "units",
-                "revenue_share",
-                "sell_through_30d",
-                "inventory_reduction",
-            ),
-        },
-    ),
-    TableExpectations(
-        table="rpt_team_performance",
-        columns=_columns(
-            "quarter level node_id node_name target_value actual_value completion rank_in_level"
-        ),
-        key=_columns("quarter node_id"),
-        not_null=_columns("level node_name"),
-        non_negative=_columns("target_value completion"),
-        allowed_values={"level": ("region", "group", "rep")},
-    ),
-    TableExpectations(
-        table="rpt_action_plans",
-        columns=_columns(
-            "quarter action_id action_name owner start_date end_date budget spend kpi "
-            "kpi_target kpi_actual kpi_completion cost_per_outcome flag"
-        ),
-        key=_columns("quarter action_id"),
-        not_null=_columns("action_name"),
-        non_negative=_columns("budget spend kpi_target kpi_completion"),
-        ordered_pairs=(("end_date", "start_date"),),
-    ),
-    TableExpectations(
-        table="rpt_incentives",
-        columns=_columns(
-            "quarter rep_id rep_name revenue commission attainment bonus awards promotion_eligible"
-        ),
-        key=_columns("quarter rep_id"),
-        not_null=_columns("promotion_eligible"),
-        non_negative=_columns("attainment bonus awards"),
-        allowed_values={"promotion_eligible": (True, False)},
-    ),
-    TableExpectations(
-        # Grain "quarter x finding": no key is promised beyond that, so none is enforced.
-        table="rpt_quarter_review",
-        columns=_columns(
-            "quarter section subject metric target_value actual_value completion finding"
-        ),
-        not_null=_columns("quarter section finding"),
-        non_negative=_columns("target_value completion"),
-    ),
-    TableExpectations(
-        table="rpt_publication",
-        columns=_columns(
-            "publication_number publication_id published_at quarters as_of_date "
-            "source_watermarks row_counts checks_passed"
-        ),
-        key=_columns("publication_id"),
-        not_null=_columns("publication_number published_at row_counts checks_passed"),
-    ),
+        allowed_values={c.name: c.isin for c in columns if c.isin is not None},
+        patterns={c.name: c.pattern for c in columns if c.pattern and c.name != "quarter"},
+        ordered_pairs=tuple(r.ordered_pair for r in table.row_rules if r.ordered_pair),
+        description=table.description,
+        column_descriptions={c.name: c.description for c in columns},
+    )
+
+
+PUBLISHED_TABLES: tuple[TableExpectations, ...] = tuple(
+    table_expectations(table) for table in REGISTRY_TABLES.values()
 )
-
 EXPECTATIONS_BY_TABLE = {spec.table: spec for spec in PUBLISHED_TABLES}
 
 
@@ -165,9 +83,10 @@ def build_suite(spec: TableExpectations, present_columns: Iterable[str]):  # -> 
     from great_expectations import expectations as gxe
 
     present = set(present_columns)
-    suite = gx.ExpectationSuite(name=spec.table)
+    suite = gx.ExpectationSuite(name=spec.table, meta={"description": spec.description})
     for column in spec.columns:
-        suite.add_expectation(gxe.ExpectColumnToExist(column=column))
+        notes = spec.column_descriptions.get(column)
+        suite.add_expectation(gxe.ExpectColumnToExist(column=column, notes=notes))
     if "quarter" in present:
         suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="quarter"))
         suite.add_expectation(
@@ -179,17 +98,30 @@ def build_suite(spec: TableExpectations, present_columns: Iterable[str]):  # -> 
             suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column=key[0]))
         else:
             suite.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(column_list=key))
+    for column in spec.unique:
+        if column in present and (column,) != spec.key:
+            suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column=column))
     for column in dict.fromkeys([*spec.key, *spec.not_null]):
         if column in present and column != "quarter":
             suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
-    for column in spec.non_negative:
+    for column, bounds in spec.ranges.items():
         if column in present:
-            suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0))
+            suite.add_expectation(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=column,
+                    min_value=bounds.min_value,
+                    max_value=bounds.max_value,
+                    strict_min=bounds.strict_min,
+                )
+            )
     for column, values in spec.allowed_values.items():
         if column in present:
             suite.add_expectation(
                 gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values))
             )
+    for column, pattern in spec.patterns.items():
+        if column in present:
+            suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=pattern))
     for later, earlier in spec.ordered_pairs:
         if later in present and earlier in present:
             suite.add_expectation(

@@ -11,28 +11,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from models.registry.published import published_table
 from orchestration.partitions import parse_quarter, quarter_end_of
 from orchestration.report.store import PublishedStore
 
-# What the report needs of each table; extra columns are fine.
-PROGRESS_COLUMNS = (
-    "quarter", "week_start", "node_id", "metric", "target_to_date", "actual_to_date",
-    "completion_to_date", "projected_quarter_end", "reported_through",
-)  # fmt: skip
-TREE_COLUMNS = (
-    "quarter", "node_id", "parent_node_id", "dimension", "level", "node_name", "metric",
-    "target_value",
-)  # fmt: skip
-WARNING_COLUMNS = (
-    "quarter", "week_start", "node_id", "metric", "level", "completion", "threshold",
-    "consecutive_weeks", "owner", "message",
-)  # fmt: skip
-CUSTOMER_KPI_COLUMNS = ("quarter", "metric", "target_value", "actual_value", "completion")
-PRODUCT_KPI_COLUMNS = ("quarter", "tier", "metric", "target_value", "actual_value", "completion")
-TEAM_COLUMNS = (
-    "quarter", "level", "node_id", "node_name", "target_value", "actual_value", "completion",
-    "rank_in_level",
-)  # fmt: skip
+# What the report needs of each table (models/registry/published/);
+# extra columns are fine.
+PROGRESS_COLUMNS = published_table("rpt_progress_weekly").read_by_report
+TREE_COLUMNS = published_table("rpt_target_tree").read_by_report
+WARNING_COLUMNS = published_table("rpt_warnings").read_by_report
+CUSTOMER_KPI_COLUMNS = published_table("rpt_customer_kpis").read_by_report
+PRODUCT_KPI_COLUMNS = published_table("rpt_product_kpis").read_by_report
+TEAM_COLUMNS = published_table("rpt_team_performance").read_by_report
 
 # Used when no warning of a metric has been raised yet (DESIGN section 7 defaults).
 DEFAULT_WARNING_LINE = 0.80

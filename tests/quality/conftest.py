@@ -37,7 +37,7 @@ STORE_TABLES = {
         select * from (values
             ('2026Q3', 'online-ads', 'Online ads', 'Rep 017', date '2026-07-01',
              date '2026-07-31', 500000.00, 480000.00, 'new_customers', 400, 380, 0.95,
-             1263.16, cast(null as varchar))
+             1263.16, 'on_track')
         ) t(quarter, action_id, action_name, owner, start_date, end_date, budget, spend, kpi,
             kpi_target, kpi_actual, kpi_completion, cost_per_outcome, flag)
     """,

@@ -1,0 +1,61 @@
+"""The dbt YAML of a registry table: model description, contract, key test and columns.
+
+Generated, never edited: `python -m models.registry.generate` writes it and a test fails
+when a file is out of date. Only what a registry table states goes in (dbt-core 1.11 form:
+generic test arguments under `arguments:`).
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from models.registry.schema import Column, Table
+
+GENERATED_HEADER = (
+    "# GENERATED from models/registry by `python -m models.registry.generate`: do not edit.\n"
+    "# Change the table or column in models/registry/ and run the command again.\n"
+)
+
+
+def column_entry(column: Column) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "name": column.name,
+        "description": column.description,
+        "data_type": column.data_type,
+    }
+    tests: list[object] = []
+    if not column.nullable:
+        entry["constraints"] = [{"type": "not_null"}]
+        tests.append("not_null")
+    if column.unique:
+        tests.append("unique")
+    if column.isin is not None:
+        tests.append({"accepted_values": {"arguments": {"values": list(column.isin)}}})
+    tests.extend(column.dbt_tests)
+    if tests:
+        entry["data_tests"] = tests
+    return entry
+
+
+def model_entry(table: Table) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "name": table.name,
+        "description": table.description,
+        "config": {"contract": {"enforced": True}},
+    }
+    if len(table.key) > 1:
+        entry["data_tests"] = [
+            {
+                "unique_combination_of_columns": {
+                    "arguments": {"combination_of_columns": list(table.key)}
+                }
+            }
+        ]
+    entry["columns"] = [column_entry(column) for column in table.columns]
+    return entry
+
+
+def models_yaml(tables: list[Table]) -> str:
+    """The text of one properties file holding `tables`."""
+    body = {"version": 2, "models": [model_entry(table) for table in tables]}
+    return GENERATED_HEADER + yaml.safe_dump(body, sort_keys=False, width=100, allow_unicode=True)

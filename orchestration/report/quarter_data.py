@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from models.registry.published import published_table
+from orchestration.dbt_vars import default_warning_lines
 from orchestration.partitions import parse_quarter, quarter_end_of
 from orchestration.report.store import PublishedStore
 
@@ -24,9 +25,6 @@ CUSTOMER_KPI_COLUMNS = published_table("rpt_customer_kpis").read_by_report
 PRODUCT_KPI_COLUMNS = published_table("rpt_product_kpis").read_by_report
 TEAM_COLUMNS = published_table("rpt_team_performance").read_by_report
 
-# Used when no warning of a metric has been raised yet (DESIGN section 7 defaults).
-DEFAULT_WARNING_LINE = 0.80
-DEFAULT_RED_LINE = 0.60
 
 # Optional tables shown as they are published, in this order, and the column to sort by.
 LATER_TABLES = {
@@ -276,6 +274,7 @@ def _tree_order(node: TreeNode) -> tuple:
 
 def _progress(store: PublishedStore, quarter: str) -> list[ProgressSeries]:
     lines = _lines(store, quarter)
+    default_lines = default_warning_lines()
     rows = store.rows(
         "select * from rpt_progress_weekly where quarter = ? order by node_id, metric, week_start",
         [quarter],
@@ -305,8 +304,9 @@ def _progress(store: PublishedStore, quarter: str) -> list[ProgressSeries]:
                     )
                     for week in weeks
                 ],
-                warning_line=lines.get((metric, "amber"), DEFAULT_WARNING_LINE),
-                red_line=lines.get((metric, "red"), DEFAULT_RED_LINE),
+                # no warning of the metric yet: the plan's default lines
+                warning_line=lines.get((metric, "amber"), default_lines[0]),
+                red_line=lines.get((metric, "red"), default_lines[1]),
             )
         )
     series.sort(key=lambda s: (DIMENSION_ORDER.get(s.dimension, 9), s.node_id, s.metric))

@@ -1,4 +1,4 @@
-# Longer than 300 lines: the mart contracts and the field helpers and row rules they share; the column registry (models/registry) takes them over next, as it did the published tables.
+# Longer than 300 lines: mart contracts and their shared rules; the registry takes them next.
 """Mart contracts: the target tree, actuals, weekly progress and warnings (`marts.fct_*`).
 
 Each contract states the table's grain as `Config.unique` (checked in SQL across chunks),

@@ -1,4 +1,4 @@
-# Longer than 300 lines: one contract per staging view of the twelve source tables, until the registry builds them from the source entries as it builds raw.
+# Longer than 300 lines: twelve staging contracts; the registry takes them next, as it took raw.
 """Staging contracts: what a `staging.stg_<source>__<entities>` view must hold.
 
 Staging keeps the latest version of each source key, renamed and cast, so every view has a

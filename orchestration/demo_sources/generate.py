@@ -1,4 +1,4 @@
-# Longer than 300 lines: the demo world's story and the one function that sequences the sibling generators through it.
+# Longer than 300 lines: the demo's story and the one function that tells it.
 """Generate the demo CRM and order-system databases: a sales department's last two years.
 
 The story a sales manager would tell about the demo world:

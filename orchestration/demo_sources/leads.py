@@ -1,4 +1,4 @@
-# Longer than 300 lines: campaigns, their spend and their leads are generated together: a lead's source depends on the campaign windows.
+# Longer than 300 lines: a lead's source depends on the campaign windows and spend.
 """Campaigns, their daily spend, and the leads that turn into the quarter's new customers.
 
 Every quarter runs the handbook's action plans: online ads for the whole last month

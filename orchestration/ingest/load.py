@@ -1,4 +1,4 @@
-# Longer than 300 lines: one batch's life (open, chunk, quarantine, append, watermark, close) must read as one transaction story.
+# Longer than 300 lines: one batch's life, from open to watermark, in one transaction.
 """Incremental, chunked, idempotent load of one source table into `raw.<table>`.
 
 Per chunk, in one DuckDB transaction: validate against the raw contract, quarantine

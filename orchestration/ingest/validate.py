@@ -1,4 +1,4 @@
-# Longer than 300 lines: type parsing and the contract checks of a chunk share one rejection bookkeeping.
+# Longer than 300 lines: type parsing and contract checks share one rejection log.
 """Split a chunk of raw source values into typed good rows and rejections.
 
 Two steps, both driven by the raw contract (`models/raw.py`):

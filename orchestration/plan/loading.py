@@ -1,4 +1,4 @@
-# Longer than 300 lines: one reader per plan-file shape over shared cell parsing, so every error names its file, line and cell the same way.
+# Longer than 300 lines: one reader per plan-file shape over one cell parser.
 """Read the plan's CSV files into typed frames and apply each file's pandera contract.
 
 Every frame keeps a `line` column: the line of the CSV the row came from, so every later

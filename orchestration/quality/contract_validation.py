@@ -1,4 +1,4 @@
-# Longer than 300 lines: streaming, the SQL key check and the failure report are one validation of one table.
+# Longer than 300 lines: stream, key check and report of one table.
 """Validate a warehouse table or view against its pandera contract without loading it whole.
 
 Rows stream out of DuckDB as Arrow record batches (`chunk_rows` each, ~200k by default)

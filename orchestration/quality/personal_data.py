@@ -1,4 +1,4 @@
-# Longer than 300 lines: the scan of stores and Parquet folders and the needle index it uses are one algorithm.
+# Longer than 300 lines: the scan and its needle index are one algorithm.
 """No personal data in reporting: scan every text column for emails, phones and names.
 
 The scan reads every VARCHAR column of every table of a DuckDB store (a path or an open

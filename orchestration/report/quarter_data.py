@@ -1,4 +1,4 @@
-# Longer than 300 lines: one reader per report section, all over one published-store connection.
+# Longer than 300 lines: one reader per report section over one store.
 """One quarter's report content, read from the published store section by section.
 
 A section whose table is not published yet (or lacks a column the report needs) is

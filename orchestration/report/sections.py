@@ -1,4 +1,4 @@
-# Longer than 300 lines: one renderer per report section, over shared formatting helpers.
+# Longer than 300 lines: one renderer per report section over shared helpers.
 """The HTML of each report section, from a `QuarterReport`; nothing here reads the store."""
 
 from __future__ import annotations

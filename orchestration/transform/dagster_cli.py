@@ -74,7 +74,7 @@ class ExplicitEnvDbtCliResource(DbtCliResource):
                 *cleaned_args,
                 *profile_args,
                 *params.selection_args,
-            ],  # fmt: skip
+            ],
             env=environment,
             manifest=params.manifest,
             dagster_dbt_translator=params.dagster_dbt_translator,

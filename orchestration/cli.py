@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from orchestration.partitions import parse_date, parse_quarter, quarter_label
+from orchestration.run_window import RunWindow
 from orchestration.settings import Settings
 from orchestration.warehouse import WarehouseBusyError
 
@@ -154,37 +155,37 @@ RESTATE_HELP = (
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from orchestration.runner import run_quarters
+    from orchestration.runner import run_window
 
     start = _quarter(settings, args.quarter)
+    window = RunWindow.from_quarters(start, as_of=args.as_of, restate=args.restate)
     _check_sources(settings)
     say(
         f"running {quarter_label(start, settings.fiscal_year_start_month)}"
         + (f" as of {args.as_of}" if args.as_of else "")
         + (RESTATING if args.restate else "")
     )
-    return _report_outcome(
-        settings, run_quarters(settings, start, as_of=args.as_of, restate=args.restate)
-    )
+    return _report_outcome(settings, run_window(settings, window))
 
 
 def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
-    from orchestration.runner import run_quarters
+    from orchestration.runner import run_window
 
     first, last = _quarter(settings, args.from_quarter), _quarter(settings, args.to_quarter)
     if last < first:
         raise CliError(f"--from {args.from_quarter} is after --to {args.to_quarter}")
+    window = RunWindow.from_quarters(first, last, restate=args.restate)
     _check_sources(settings)
     count = len([q for q in _partition_keys(settings) if first <= q <= last])
     say(
         f"backfilling {count} quarters {args.from_quarter}..{args.to_quarter} in one run"
         + (RESTATING if args.restate else "")
     )
-    return _report_outcome(settings, run_quarters(settings, first, last, restate=args.restate))
+    return _report_outcome(settings, run_window(settings, window))
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from orchestration.runner import run_quarters
+    from orchestration.runner import run_window
 
     started = time.monotonic()
     say("[1/3] demo sources")
@@ -198,7 +199,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         f"[2/3] materializing {len(keys)} quarters {quarter_label(keys[0], fy)}.."
         f"{quarter_label(keys[-1], fy)} (ingest, dbt, checks, publish)"
     )
-    outcome = run_quarters(settings, keys[0], keys[-1])
+    outcome = run_window(settings, RunWindow.from_quarters(keys[0], keys[-1]))
     code = _report_outcome(settings, outcome)
     if code:
         return code

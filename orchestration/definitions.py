@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.ingest.assets import build_ingest_assets
 from orchestration.partitions import quarters_partitions_def
@@ -20,6 +19,7 @@ from orchestration.report.assets import build_report_asset
 from orchestration.schedules import build_nightly_schedule
 from orchestration.settings import Settings
 from orchestration.transform.assets import WAREHOUSE_TAG, build_dbt_assets
+from orchestration.transform.dagster_cli import ExplicitEnvDbtCliResource
 from orchestration.transform.project import dbt_project
 
 QUARTER_JOB = "quarter_job"
@@ -66,7 +66,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=[build_nightly_schedule(quarter_job, settings)],
         resources={
             "settings": settings,
-            "dbt": DbtCliResource(
+            "dbt": ExplicitEnvDbtCliResource(
                 # the dbt installed beside this interpreter, whether or not .venv/bin is on PATH
                 dbt_executable=str(Path(sys.executable).with_name("dbt")),
                 project_dir=str(settings.dbt_project_dir),

@@ -76,6 +76,15 @@ def quarter_label(quarter_start: date, fiscal_year_start_month: int = 1) -> str:
     return f"{year}Q{number}"
 
 
+def quarter_labels(first: date, last: date, fiscal_year_start_month: int = 1) -> list[str]:
+    """Labels of the quarters starting from `first` through `last` (both quarter starts)."""
+    labels, quarter = [], first
+    while quarter <= last:
+        labels.append(quarter_label(quarter, fiscal_year_start_month))
+        quarter = add_months(quarter, 3)
+    return labels
+
+
 def parse_quarter(label: str, fiscal_year_start_month: int = 1) -> date:
     """The first day of a quarter given as `2026Q3` (or as its key `2026-07-01`)."""
     text = label.strip().upper()

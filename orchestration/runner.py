@@ -14,14 +14,10 @@ from datetime import date
 
 import dagster as dg
 
-from orchestration.partitions import quarter_label
+from orchestration.run_window import RunWindow
 from orchestration.settings import Settings
-from orchestration.transform.assets import AS_OF_TAG, RESTATE_TAG
 from orchestration.transform.project import ensure_manifest
 from orchestration.warehouse import warehouse_lock
-
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 @dataclass(frozen=True)
@@ -67,32 +63,29 @@ def run_quarters(
     `restate` recomputes closed quarters with every status change known today (late refunds
     and cancellations); without it a closed quarter keeps the numbers as of its last day.
     """
+    window = RunWindow.from_quarters(first, last, as_of=as_of, restate=restate)
+    return run_window(settings, window, instance=instance, log_level=log_level)
+
+
+def run_window(
+    settings: Settings,
+    window: RunWindow,
+    instance: dg.DagsterInstance | None = None,
+    log_level: str = "INFO",
+) -> RunOutcome:
+    """Run the quarter job for `window` in this process, holding the warehouse lock."""
+    if not window.partitioned:
+        raise ValueError("the quarter job needs at least one quarter to run")
     ensure_manifest(settings)
     from orchestration.definitions import QUARTER_JOB, build_definitions
 
-    defs = build_definitions(settings)
-    job = defs.resolve_job_def(QUARTER_JOB)
-    last = last or first
-    tags: dict[str, str] = {}
-    if as_of:
-        tags[AS_OF_TAG] = as_of.isoformat()
-    if restate:
-        tags[RESTATE_TAG] = "true"
-    partition_key = None
-    if first == last:
-        partition_key = first.isoformat()
-    else:
-        tags[RANGE_START_TAG] = first.isoformat()
-        tags[RANGE_END_TAG] = last.isoformat()
-    tags["sales_targets/quarters"] = quarter_label(first, settings.fiscal_year_start_month) + (
-        "" if first == last else "-" + quarter_label(last, settings.fiscal_year_start_month)
-    )
+    job = build_definitions(settings).resolve_job_def(QUARTER_JOB)
     started = time.monotonic()
     with warehouse_lock(settings):
         result = job.execute_in_process(
             instance=instance or dagster_instance(settings),
-            partition_key=partition_key,
-            tags=tags,
+            partition_key=window.partition_key,
+            tags=window.run_tags(settings.fiscal_year_start_month),
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             raise_on_error=False,
         )

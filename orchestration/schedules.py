@@ -5,8 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.partitions import quarter_start_of
+from orchestration.run_window import today_in
 from orchestration.settings import Settings
-from orchestration.transform.assets import today_in
 
 
 def build_nightly_schedule(job: dg.JobDefinition, settings: Settings) -> dg.ScheduleDefinition:

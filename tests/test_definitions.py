@@ -59,3 +59,19 @@ def test_nightly_schedule_requests_the_running_quarter(defs):
     request = schedule.evaluate_tick(context).run_requests[0]
     assert request.partition_key == "2026-10-01"
     assert request.run_key == "nightly-2026-11-26"
+
+
+def test_warehouse_access_is_serialised_without_op_pools(defs):
+    """No step asks for a concurrency pool: the run queue (one run with the warehouse tag at
+    a time), the in-process executor (one step at a time) and the warehouse file lock keep
+    writers apart. A pool slot held by a killed run would block every later run."""
+    import yaml
+
+    job = defs.resolve_job_def(QUARTER_JOB)
+    pools = {op_def.name: op_def.pool for op_def in job.graph.iterate_op_defs() if op_def.pool}
+    assert pools == {}
+    instance = yaml.safe_load((Path(__file__).parents[1] / ".dagster" / "dagster.yaml").read_text())
+    assert instance["concurrency"]["runs"]["tag_concurrency_limits"] == [
+        {"key": "sales_targets/warehouse", "limit": 1}
+    ]
+    assert "pools" not in instance["concurrency"]

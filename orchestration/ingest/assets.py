@@ -14,8 +14,6 @@ from orchestration.ingest.source_tables import SOURCE_TABLES, SourceTable
 from orchestration.warehouse import connect_warehouse
 
 GROUP_NAME = "ingest"
-# Every warehouse writer shares this pool; the instance limits pools to one slot.
-WAREHOUSE_POOL = "warehouse"
 
 
 def asset_key(source: SourceTable) -> dg.AssetKey:
@@ -64,7 +62,6 @@ def build_ingest_asset(source: SourceTable) -> dg.AssetsDefinition:
         deps=[asset_key(parent) for parent in parents_of(source)],
         description=_description(source),
         required_resource_keys={"settings"},
-        pool=WAREHOUSE_POOL,
     )
     def _ingest(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = context.resources.settings

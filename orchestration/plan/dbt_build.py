@@ -8,13 +8,15 @@ itself, so dbt must never be pointed at the plan a person edits by absolute path
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
+
+from orchestration.transform.dbt_invocation import (  # noqa: F401 - dbt_executable re-exported
+    DbtInvocation,
+    dbt_executable,
+    project_env,
+)
 
 # The seeds (the plan), the planning models, the targets mart and its published table.
 TARGET_TREE_SELECTION = (
@@ -29,12 +31,6 @@ TARGET_TREE_SELECTION = (
 
 class TargetTreeBuildError(RuntimeError):
     """dbt could not build the target tree; carries the end of dbt's output."""
-
-
-def dbt_executable() -> str:
-    """The dbt next to this interpreter (the project's virtualenv), else the one on PATH."""
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
 
 
 def copy_plan(plan_dir: Path, destination: Path) -> Path:
@@ -71,51 +67,19 @@ def build_target_tree(
         "as_of_date": as_of_date.isoformat(),
         "fiscal_year_start_month": fiscal_year_start_month,
     }
-    command = [
-        dbt_executable(),
-        "build",
-        "--project-dir",
-        str(dbt_project_dir),
-        "--profiles-dir",
-        str(dbt_project_dir),
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-        "--select",
-        *TARGET_TREE_SELECTION,
-        "--vars",
-        json.dumps(dbt_vars, sort_keys=True),
-    ]
+    arguments = ["build", "--select", *TARGET_TREE_SELECTION]
     if not with_tests:
-        command += ["--exclude-resource-type", "test", "unit_test"]
-    environment = {
-        **os.environ,
-        "WAREHOUSE_PATH": str(warehouse_path),
-        "SALES_TARGETS_PLAN_DIR": str(plan_copy),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DO_NOT_TRACK": "1",
-    }
-    result = subprocess.run(
-        command,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=work_dir,
-    )
-    output = result.stdout + result.stderr
-    if result.returncode != 0:
+        arguments += ["--exclude-resource-type", "test", "unit_test"]
+    result = DbtInvocation(
+        tuple(arguments),
+        Path(dbt_project_dir),
+        project_env(warehouse_path=warehouse_path, plan_dir=plan_copy),
+        dbt_vars=dbt_vars,
+        work_dir=work_dir,
+    ).run()
+    if not result.success:
         raise TargetTreeBuildError(
             f"dbt could not build the target tree for plan {plan_dir} "
-            f"(exit {result.returncode}):\n{_failures(output)}"
+            f"(exit {result.returncode}):\n{result.failure_detail()}"
         )
-    return output
-
-
-def _failures(output: str, limit: int = 40) -> str:
-    """The lines of dbt's output that say what failed (or its end)."""
-    lines = output.splitlines()
-    start = next((i for i, line in enumerate(lines) if "Completed with" in line), None)
-    picked = lines[start:] if start is not None else lines[-limit:]
-    return "\n".join(picked[:limit])
+    return result.output

@@ -14,39 +14,20 @@ from datetime import date
 
 import dagster as dg
 
-from orchestration.partitions import add_months, parse_date, window_for_partitions
 from orchestration.publish.gate import CheckOutcome, PublishBlockedError
 from orchestration.publish.gated import publish_checked_store
 from orchestration.quality.dbt_docs import generate_dbt_docs
+from orchestration.run_window import RunWindow, today_in
 from orchestration.settings import Settings
-from orchestration.transform.assets import AS_OF_TAG, today_in
 
 REPORTING_STORE_KEY = dg.AssetKey(["published", "reporting_store"])
 DBT_DOCS_KEY = dg.AssetKey(["published", "dbt_docs"])
 PUBLISH_GROUP = "publish"
-PARTITION_TAG = "dagster/partition"
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def run_as_of_date(tags: dict[str, str], today: date) -> date | None:
     """The as-of date of the run's quarter window (what the dbt models were built as of)."""
-    first = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
-    last = tags.get(RANGE_END_TAG) or tags.get(PARTITION_TAG)
-    override = tags.get(AS_OF_TAG)
-    if not first or not last:
-        return parse_date(override, f"run tag {AS_OF_TAG}") if override else None
-    try:
-        start, last_start = date.fromisoformat(first), date.fromisoformat(last)
-    except ValueError:
-        return None
-    window = window_for_partitions(
-        start,
-        add_months(last_start, 3),
-        today=today,
-        as_of_override=parse_date(override, f"run tag {AS_OF_TAG}") if override else None,
-    )
-    return window.as_of_date
+    return RunWindow.from_tags(tags).as_of_date(today)
 
 
 def _outcome(evaluation: dg.AssetCheckEvaluation, run_id: str | None) -> CheckOutcome:
@@ -105,7 +86,6 @@ def build_publish_asset(reporting_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefin
         group_name=PUBLISH_GROUP,
         kinds={"duckdb", "parquet"},
         required_resource_keys={"settings"},
-        pool="warehouse",  # reads the warehouse: one writer-or-reader step at a time
         description=(
             "reporting.duckdb, Parquet and the optional server copy: the rpt_* tables BI "
             "tools read, validated with great-expectations and swapped in atomically."
@@ -157,7 +137,6 @@ def build_dbt_docs_asset() -> dg.AssetsDefinition:
         group_name=PUBLISH_GROUP,
         kinds={"dbt", "html"},
         required_resource_keys={"settings"},
-        pool="warehouse",
         description="dbt docs as one static page (docs/dbt/index.html), openable from disk.",
     )
     def dbt_docs(context: dg.AssetExecutionContext) -> dg.MaterializeResult:

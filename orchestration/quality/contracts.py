@@ -27,7 +27,7 @@ import pandera.pandas as pa
 from models.marts import MART_CONTRACTS
 from models.reporting import REPORTING_CONTRACTS
 from models.staging import STAGING_CONTRACTS
-from orchestration.partitions import add_months, quarter_label
+from orchestration.partitions import add_months, quarter_labels
 from orchestration.quality.contract_validation import (
     DEFAULT_CHUNK_ROWS,
     ContractReport,
@@ -35,6 +35,7 @@ from orchestration.quality.contract_validation import (
     validate_warehouse_relation,
 )
 from orchestration.quality.contract_watermarks import validate_since_last_pass
+from orchestration.run_window import RunWindow
 from orchestration.settings import Settings
 
 CONTRACT_CHECK_NAME = "pandera_contract"
@@ -54,21 +55,15 @@ def relation_of(key: dg.AssetKey) -> str:
 
 def quarters_between(start: date, end: date, fiscal_year_start_month: int = 1) -> list[str]:
     """Labels of the quarters starting in [start, end), e.g. ['2026Q2', '2026Q3']."""
-    labels, quarter = [], start
-    while quarter < end:
-        labels.append(quarter_label(quarter, fiscal_year_start_month))
-        quarter = add_months(quarter, 3)
-    return labels
+    return quarter_labels(start, add_months(end, -3), fiscal_year_start_month)
 
 
 def run_quarters(context: dg.AssetCheckExecutionContext, settings: Settings) -> list[str] | None:
-    """The quarters of a partitioned run (one partition or a backfill range); None otherwise."""
+    """The quarters of a partitioned check (one partition or a backfill range); None for a
+    check on an unpartitioned asset, which checks the whole table even in a quarter run."""
     if not (context.has_partition_key or context.has_partition_key_range):
         return None
-    window = context.partition_time_window
-    return quarters_between(
-        window.start.date(), window.end.date(), settings.fiscal_year_start_month
-    )
+    return RunWindow.from_tags(context.run.tags).quarter_labels(settings.fiscal_year_start_month)
 
 
 def check_result(report: ContractReport) -> dg.AssetCheckResult:
@@ -134,7 +129,6 @@ def _contract_check(
         blocking=True,
         required_resource_keys={"settings"},
         partitions_def=partitions_def,
-        pool="warehouse",  # a reader of the warehouse file: never beside its writer
         description=f"{relation} meets the pandera contract {model.__module__}.{model.__name__}",
     )
     def pandera_contract(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:

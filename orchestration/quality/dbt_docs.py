@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.settings import Settings
-from orchestration.transform.project import run_dbt
+from orchestration.transform.project import pipeline_invocation
 from orchestration.warehouse import warehouse_lock
 
 STATIC_PAGE = "static_index.html"
@@ -96,18 +96,13 @@ def _generate(
 ) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dbt-docs-") as scratch:
-        command = [
-            "docs", "generate", "--static",
-            "--target-path", str(Path(scratch) / "target"),
-            "--log-path", str(Path(scratch) / "logs"),
-        ]  # fmt: skip
-        result = run_dbt(settings, command, timeout_seconds=timeout_seconds)
-        page = Path(scratch) / "target" / STATIC_PAGE
-        if result.returncode != 0 or not page.exists():
-            raise RuntimeError(
-                f"`dbt docs generate --static` failed for {settings.dbt_project_dir} "
-                f"(exit {result.returncode}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
-            )
+        invocation = pipeline_invocation(
+            settings, ["docs", "generate", "--static"], work_dir=Path(scratch)
+        )
+        invocation.run(timeout_seconds).raise_for_failure(str(settings.dbt_project_dir))
+        page = invocation.target_path / STATIC_PAGE
+        if not page.exists():
+            raise RuntimeError(f"`dbt docs generate --static` wrote no {page}")
         staged = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.tmp")
         staged.mkdir()
         shutil.copyfile(page, staged / "index.html")

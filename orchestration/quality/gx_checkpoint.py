@@ -21,9 +21,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.publish.reader import open_store_read_only, store_columns, store_tables
 from orchestration.quality.expectations import PUBLISHED_TABLES, build_suite, expectations_for
 from orchestration.settings import Settings
+from orchestration.store_reader import open_store_read_only, store_columns, store_tables
 
 CHECKPOINT_NAME = "published_reporting_store"
 DATASOURCE_NAME = "published_reporting_store"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publish.reader import open_store_read_only
 from orchestration.settings import Settings
+from orchestration.store_reader import open_store_read_only
 from orchestration.warehouse import warehouse_lock
 
 # RE2 syntax (DuckDB's regexp engine).

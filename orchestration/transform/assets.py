@@ -9,27 +9,25 @@
 
 import shutil
 from collections.abc import Iterator
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliInvocation, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration.partitions import (
-    QuarterWindow,
-    add_months,
-    parse_date,
-    quarter_label,
-    window_for_partitions,
+from orchestration.partitions import QuarterWindow
+from orchestration.run_window import (  # noqa: F401 - re-exported for older importers
+    AS_OF_TAG,
+    RESTATE_TAG,
+    RunWindow,
+    today_in,
 )
 from orchestration.settings import Settings
-from orchestration.transform.project import dbt_environment, dbt_project
+from orchestration.transform.dagster_cli import ExplicitEnvDbtCliResource
+from orchestration.transform.dbt_invocation import failures_in
+from orchestration.transform.project import dbt_env, dbt_project, snapshot_plan
 from orchestration.transform.translator import SalesTargetsTranslator
 from orchestration.warehouse import warehouse_lock
 
-AS_OF_TAG = "sales_targets/as_of_date"
-# "true" on a run that restates closed quarters with the status changes recorded since
-RESTATE_TAG = "sales_targets/restate"
 WAREHOUSE_TAG = "sales_targets/warehouse"
 PLAN_AND_STAGING_SELECT = "resource_type:seed staging"
 QUARTER_MODELS_SELECT = "intermediate marts reporting"
@@ -38,35 +36,16 @@ QUARTER_MODELS_SELECT = "intermediate marts reporting"
 PIPELINE_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
-def today_in(timezone: str) -> date:
-    return datetime.now(ZoneInfo(timezone)).date()
-
-
 def run_window(context: dg.AssetExecutionContext, settings: Settings) -> QuarterWindow:
-    time_window = context.partition_time_window
-    override = context.run.tags.get(AS_OF_TAG)
-    return window_for_partitions(
-        time_window.start,
-        time_window.end,
-        today=today_in(settings.timezone),
-        as_of_override=parse_date(override, f"run tag {AS_OF_TAG}") if override else None,
-        fiscal_year_start_month=settings.fiscal_year_start_month,
-        restate=context.run.tags.get(RESTATE_TAG) == "true",
+    """The dbt window of the run's quarters (`RunWindow.from_tags`)."""
+    return RunWindow.from_tags(context.run.tags).dbt_window(
+        today_in(settings.timezone), settings.fiscal_year_start_month
     )
 
 
 def run_quarter_labels(tags: dict[str, str], settings: Settings) -> list[str]:
     """The quarters a run covers, from its partition tags (empty for an unpartitioned run)."""
-    first = tags.get("dagster/partition") or tags.get("dagster/asset_partition_range_start")
-    last = tags.get("dagster/partition") or tags.get("dagster/asset_partition_range_end")
-    if not first or not last:
-        return []
-    fiscal = settings.fiscal_year_start_month
-    labels, quarter = [], date.fromisoformat(first)
-    while quarter <= date.fromisoformat(last):
-        labels.append(quarter_label(quarter, fiscal))
-        quarter = add_months(quarter, 3)
-    return labels
+    return RunWindow.from_tags(tags).quarter_labels(settings.fiscal_year_start_month)
 
 
 def validate_plan(settings: Settings, required_quarters: list[str]) -> None:
@@ -86,15 +65,44 @@ def validate_plan(settings: Settings, required_quarters: list[str]) -> None:
     )
 
 
-def stream_and_tidy(invocation) -> Iterator:
+def stream_and_tidy(invocation: DbtCliInvocation) -> Iterator:
     """Stream a dbt invocation's events, then remove its target folder.
 
     dagster-dbt gives every invocation a folder of its own (manifest, run results, logs:
     several MB); a nightly pipeline would pile them up in dbt_project/target. A failed
-    invocation raises before the removal, so its folder stays for inspection.
+    invocation keeps its folder for inspection and fails the step naming the failing
+    nodes and dbt's message.
     """
-    yield from invocation.stream()
+    try:
+        yield from invocation.stream()
+    except DagsterDbtCliRuntimeError as exc:
+        results = invocation.target_path / "run_results.json"
+        failures = (
+            failures_in(invocation.get_artifact("run_results.json")) if results.exists() else []
+        )
+        if not failures:
+            raise
+        raise dg.Failure(
+            description="dbt failed: "
+            + "; ".join(failure.describe() for failure in failures)
+            + f" (run results: {results})",
+        ) from exc
     shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+def build_dbt(
+    context: dg.AssetExecutionContext,
+    dbt: ExplicitEnvDbtCliResource,
+    settings: Settings,
+    window: QuarterWindow | None = None,
+) -> Iterator:
+    """The pipeline's `dbt build` of the op's selection, holding the warehouse lock."""
+    with warehouse_lock(settings):
+        snapshot_plan(settings)
+        invocation = dbt.cli_with_env(
+            PIPELINE_BUILD, env=dbt_env(settings, window), context=context
+        )
+        yield from stream_and_tidy(invocation)
 
 
 def build_dbt_assets(
@@ -109,17 +117,15 @@ def build_dbt_assets(
         name="plan_and_staging",
         dagster_dbt_translator=translator,
         project=project,
-        pool="warehouse",
     )
     def plan_and_staging(
         context: dg.AssetExecutionContext,
-        dbt: DbtCliResource,
+        dbt: ExplicitEnvDbtCliResource,
         settings: dg.ResourceParam[Settings],
     ):
         run_settings = settings
         validate_plan(run_settings, run_quarter_labels(context.run.tags, run_settings))
-        with warehouse_lock(run_settings), dbt_environment(run_settings):
-            yield from stream_and_tidy(dbt.cli(PIPELINE_BUILD, context=context))
+        yield from build_dbt(context, dbt, run_settings)
 
     @dbt_assets(
         manifest=project.manifest_path,
@@ -128,11 +134,10 @@ def build_dbt_assets(
         partitions_def=partitions_def,
         dagster_dbt_translator=translator,
         project=project,
-        pool="warehouse",
     )
     def quarter_models(
         context: dg.AssetExecutionContext,
-        dbt: DbtCliResource,
+        dbt: ExplicitEnvDbtCliResource,
         settings: dg.ResourceParam[Settings],
     ):
         run_settings = settings
@@ -146,7 +151,6 @@ def build_dbt_assets(
             f"dbt window {window.quarter_start}..{window.quarter_end} as of {window.as_of_date}"
             + restated
         )
-        with warehouse_lock(run_settings), dbt_environment(run_settings, window):
-            yield from stream_and_tidy(dbt.cli(PIPELINE_BUILD, context=context))
+        yield from build_dbt(context, dbt, run_settings, window)
 
     return [plan_and_staging, quarter_models]

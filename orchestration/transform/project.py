@@ -7,12 +7,8 @@ than any file of the project or the plan (the set-up step and the CLI call it).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +16,7 @@ from dagster_dbt import DbtProject
 
 from orchestration.partitions import QuarterWindow
 from orchestration.settings import Settings
+from orchestration.transform.dbt_invocation import DbtInvocation, DbtResult, project_env
 
 WATCHED_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
 
@@ -43,20 +40,30 @@ def snapshot_plan(settings: Settings) -> Path:
 
 
 def dbt_env(settings: Settings, window: QuarterWindow | None = None) -> dict[str, str]:
-    """Environment every dbt invocation gets: where the warehouse and the plan snapshot are,
-    the fiscal calendar, and the quarter window of a quarter build."""
-    return {
-        "SALES_TARGETS_FISCAL_YEAR_START_MONTH": str(settings.fiscal_year_start_month),
-        **(window.dbt_env() if window is not None else {}),
-        "WAREHOUSE_PATH": str(settings.warehouse_path),
-        "SALES_TARGETS_PLAN_DIR": str(plan_snapshot_dir(settings)),
-        "SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT": settings.warehouse_memory_limit,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    """Environment every pipeline dbt invocation gets: where the warehouse and the plan
+    snapshot are, the fiscal calendar, and the quarter window of a quarter build."""
+    return project_env(
+        warehouse_path=settings.warehouse_path,
+        plan_dir=plan_snapshot_dir(settings),
+        window=window,
+        fiscal_year_start_month=settings.fiscal_year_start_month,
+        memory_limit=settings.warehouse_memory_limit,
         # A test runs with the op that builds all of its parents (seed tests with the plan,
         # not again with every quarter).
-        "DBT_INDIRECT_SELECTION": "cautious",
-        "DO_NOT_TRACK": "1",
-    }
+        indirect_selection="cautious",
+    )
+
+
+def pipeline_invocation(
+    settings: Settings,
+    arguments: Sequence[str],
+    window: QuarterWindow | None = None,
+    work_dir: Path | None = None,
+) -> DbtInvocation:
+    """`dbt <arguments>` on the project with this run's settings."""
+    return DbtInvocation(
+        tuple(arguments), settings.dbt_project_dir, dbt_env(settings, window), work_dir=work_dir
+    )
 
 
 def run_dbt(
@@ -64,35 +71,9 @@ def run_dbt(
     arguments: list[str],
     window: QuarterWindow | None = None,
     timeout_seconds: float | None = None,
-) -> subprocess.CompletedProcess[str]:
+) -> DbtResult:
     """Run this environment's `dbt <arguments>` on the project, output captured."""
-    project = str(settings.dbt_project_dir)
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), *arguments,
-         "--project-dir", project, "--profiles-dir", project],
-        env={**os.environ, **dbt_env(settings, window)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout_seconds,
-    )  # fmt: skip
-
-
-@contextmanager
-def dbt_environment(settings: Settings, window: QuarterWindow | None = None) -> Iterator[None]:
-    """Point dbt subprocesses (which inherit os.environ) at this run's settings."""
-    snapshot_plan(settings)
-    environment = dbt_env(settings, window)
-    saved = {key: os.environ.get(key) for key in environment}
-    os.environ.update(environment)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    return pipeline_invocation(settings, arguments, window).run(timeout_seconds)
 
 
 @cache
@@ -126,10 +107,5 @@ def ensure_manifest(settings: Settings, force: bool = False) -> Path:
     project = dbt_project(settings.dbt_project_dir)
     if force or manifest_is_stale(settings):
         snapshot_plan(settings)
-        result = run_dbt(settings, ["parse", "--quiet"])
-        if result.returncode != 0:
-            raise RuntimeError(
-                "dbt parse failed for "
-                f"{settings.dbt_project_dir}:\n{result.stdout[-4000:]}{result.stderr[-4000:]}"
-            )
+        run_dbt(settings, ["parse", "--quiet"]).raise_for_failure(str(settings.dbt_project_dir))
     return project.manifest_path

@@ -9,10 +9,6 @@ tests), backfill it again, change orders of other quarters and build 2026Q4, bac
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +18,7 @@ import duckdb
 import pytest
 
 from orchestration.settings import Settings
+from orchestration.transform.dbt_invocation import DbtInvocation, project_env
 from tests.actuals.actuals_world import (
     QUARTER,
     change_other_quarters,
@@ -31,7 +28,6 @@ from tests.actuals.actuals_world import (
 
 pytestmark = pytest.mark.slow
 
-DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 DBT_TIMEOUT_SECONDS = 600
 REPORTING_TABLES = (
     "rpt_progress_weekly",
@@ -68,39 +64,14 @@ class Run:
 
 def run_dbt(work: Path, plan: Path, command: str, dbt_vars: dict[str, str]) -> None:
     settings = Settings.from_env()
-    arguments = [
-        str(DBT_EXECUTABLE),
-        command,
-        "--project-dir",
-        str(settings.dbt_project_dir),
-        "--profiles-dir",
-        str(settings.dbt_project_dir),
-        "--target-path",
-        str(work / "target"),
-        "--log-path",
-        str(work / "logs"),
-        "--select",
-        *SELECTION,
-        "--vars",
-        json.dumps(dbt_vars),
-    ]
-    environment = {
-        **os.environ,
-        "WAREHOUSE_PATH": str(work / "warehouse.duckdb"),
-        "SALES_TARGETS_PLAN_DIR": str(plan),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DO_NOT_TRACK": "1",
-    }
-    result = subprocess.run(
-        arguments,
-        env=environment,
-        cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=DBT_TIMEOUT_SECONDS,
-        check=False,
-    )
-    assert result.returncode == 0, f"dbt {command} {dbt_vars} failed:\n{result.stdout[-6000:]}"
+    result = DbtInvocation(
+        (command, "--select", *SELECTION),
+        settings.dbt_project_dir,
+        project_env(warehouse_path=work / "warehouse.duckdb", plan_dir=plan),
+        dbt_vars=dbt_vars,
+        work_dir=work,
+    ).run(DBT_TIMEOUT_SECONDS)
+    assert result.success, f"dbt {command} {dbt_vars} failed:\n{result.output[-6000:]}"
 
 
 def quarter_hashes(warehouse: Path, quarter: str) -> dict[str, str]:

@@ -7,11 +7,7 @@ order status history answers "status as of a date", and that the data tests bite
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,11 +20,11 @@ import pytest
 from orchestration.ingest.raw_layout import RAW_SCHEMA, raw_columns
 from orchestration.ingest.source_tables import SOURCE_TABLES, SOURCE_TABLES_BY_NAME
 from orchestration.settings import Settings
+from orchestration.transform.dbt_invocation import DbtInvocation, project_env
 
 pytestmark = pytest.mark.slow
 
 # The dbt of the interpreter running the tests (the project's virtualenv).
-DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 DBT_TIMEOUT_SECONDS = 600
 
 # Loads of the raw layer: (batch id, loaded at).
@@ -282,43 +278,19 @@ def run_dbt(
     work_dir: Path,
 ) -> DbtRun:
     """Run the project's dbt with its output (target, logs) kept under `work_dir`."""
-    target_path = work_dir / "target"
-    env = {
-        **os.environ,
-        "WAREHOUSE_PATH": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DO_NOT_TRACK": "1",
-    }
-    completed = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            *command,
-            "--project-dir",
-            str(project_dir),
-            "--profiles-dir",
-            str(project_dir),
-            "--target-path",
-            str(target_path),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        env=env,
-        cwd=work_dir,
-        capture_output=True,
-        text=True,
-        timeout=DBT_TIMEOUT_SECONDS,
+    completed = DbtInvocation(
+        tuple(command), project_dir, project_env(warehouse_path=warehouse), work_dir=work_dir
+    ).run(DBT_TIMEOUT_SECONDS)
+    assert completed.run_results is not None, (
+        f"dbt {' '.join(command)} wrote no run results:\n{completed.output}"
     )
-    output = completed.stdout + completed.stderr
-    results_file = target_path / "run_results.json"
-    assert results_file.exists(), f"dbt {' '.join(command)} wrote no run results:\n{output}"
-    results = json.loads(results_file.read_text())["results"]
     return DbtRun(
         returncode=completed.returncode,
-        output=output,
-        statuses={result["unique_id"]: result["status"] for result in results},
+        output=completed.output,
+        statuses=completed.statuses,
         failures={
             result["unique_id"]: result["failures"]
-            for result in results
+            for result in completed.run_results["results"]
             if result["status"] == "fail"
         },
     )

@@ -11,10 +11,6 @@ tests (dbt_project/models/marts/execution/_execution__models.yml) run by the sec
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,6 +25,7 @@ from orchestration.plan.cli import register_plan_commands
 from orchestration.plan.dbt_build import copy_plan
 from orchestration.plan.preview import show_plan
 from orchestration.settings import Settings
+from orchestration.transform.dbt_invocation import DbtInvocation, project_env
 from tests.actuals.actuals_world import create_raw_world
 from tests.execution.execution_world import add_execution_rows, write_execution_plan
 
@@ -65,40 +62,14 @@ def run_dbt(world: World, dbt_vars: dict[str, str], *extra: str) -> None:
     seed files it loads), so `world.plan` stays a plan people and `plan suggest` can read."""
     settings = Settings.from_env()
     seeded = copy_plan(world.plan, world.work / f"seeded-plan-{dbt_vars['quarter_start']}")
-    arguments = [
-        str(Path(sys.executable).with_name("dbt")),
-        "build",
-        "--project-dir",
-        str(settings.dbt_project_dir),
-        "--profiles-dir",
-        str(settings.dbt_project_dir),
-        "--target-path",
-        str(world.work / "target"),
-        "--log-path",
-        str(world.work / "logs"),
-        "--select",
-        *SELECTION,
-        "--vars",
-        json.dumps(dbt_vars),
-        *extra,
-    ]
-    environment = {
-        **os.environ,
-        "WAREHOUSE_PATH": str(world.warehouse),
-        "SALES_TARGETS_PLAN_DIR": str(seeded),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DO_NOT_TRACK": "1",
-    }
-    result = subprocess.run(
-        arguments,
-        env=environment,
-        cwd=world.work,
-        capture_output=True,
-        text=True,
-        timeout=DBT_TIMEOUT_SECONDS,
-        check=False,
-    )
-    assert result.returncode == 0, f"dbt build {dbt_vars} failed:\n{result.stdout[-6000:]}"
+    result = DbtInvocation(
+        ("build", "--select", *SELECTION, *extra),
+        settings.dbt_project_dir,
+        project_env(warehouse_path=world.warehouse, plan_dir=seeded),
+        dbt_vars=dbt_vars,
+        work_dir=world.work,
+    ).run(DBT_TIMEOUT_SECONDS)
+    assert result.success, f"dbt build {dbt_vars} failed:\n{result.output[-6000:]}"
 
 
 @pytest.fixture(scope="module")

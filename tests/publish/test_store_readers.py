@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publish.reader import open_store_read_only
 from orchestration.publish.store import publish_reporting_store
+from orchestration.store_reader import open_store_read_only
 from tests.publish.poll_reporting_store import (
     check_complete,
     read_parquet_version,

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from orchestration.publish.reader import open_store_read_only
 from orchestration.report.html import render_reports
+from orchestration.store_reader import open_store_read_only
 from tests.report.devtools import HeadlessPage
 
 pytestmark = pytest.mark.slow

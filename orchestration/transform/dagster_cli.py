@@ -1,0 +1,88 @@
+"""dagster-dbt's `DbtCliResource`, with the dbt environment passed explicitly.
+
+`DbtCliResource.cli` hands dbt a copy of `os.environ` and takes no environment of its
+own (an `env` argument was declined upstream, dagster-io/dagster#29656, in favour of
+changing `os.environ` around the call). Changing the process environment leaks between
+steps and threads, so `cli_with_env` builds the same invocation as `cli` (dagster-dbt
+0.29: asset selection, unique target folder, Dagster's own variables) with `env` added.
+
+No dbt adapter is opened in this process: it only serves column and row-count metadata,
+which the pipeline does not fetch, and it would read the profile from `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource
+from dagster_dbt.asset_utils import (
+    extract_runtime_selection_from_args,
+    get_updated_cli_invocation_params_for_context,
+)
+
+DBT_INDIRECT_SELECTION_ENV = "DBT_INDIRECT_SELECTION"
+
+
+class ExplicitEnvDbtCliResource(DbtCliResource):
+    """A `DbtCliResource` whose dbt subprocess gets this process's environment plus `env`."""
+
+    def cli_with_env(
+        self,
+        args: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        context: dg.AssetExecutionContext,
+    ) -> DbtCliInvocation:
+        cleaned_args, selects, excludes = extract_runtime_selection_from_args(args)
+        params = get_updated_cli_invocation_params_for_context(
+            context=context,
+            manifest={},
+            dagster_dbt_translator=DagsterDbtTranslator(),
+            runtime_selects=selects,
+            runtime_excludes=excludes,
+        )
+        target_path = self._get_unique_target_path(context=context)
+        project_dir = Path(
+            params.dbt_project.project_dir if params.dbt_project else self.project_dir
+        )
+        environment = {
+            **os.environ,
+            **env,
+            # what `DbtCliResource.cli` sets: structured logs, a target folder per run
+            "DAGSTER_DBT_CLI": "true",
+            "PYTHONUNBUFFERED": "1",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_LOG_FORMAT": "json",
+            "DBT_TARGET_PATH": os.fspath(target_path),
+            "DBT_LOG_PATH": os.fspath(target_path),
+            **({"DBT_PROFILES_DIR": self.profiles_dir} if self.profiles_dir else {}),
+            "DBT_PROJECT_DIR": str(project_dir),
+        }
+        if params.indirect_selection:  # a subset of asset checks was selected
+            environment[DBT_INDIRECT_SELECTION_ENV] = params.indirect_selection
+        profile_args = [*(["--profile", self.profile] if self.profile else []),
+                        *(["--target", self.target] if self.target else [])]  # fmt: skip
+        if not target_path.is_absolute():
+            target_path = project_dir.joinpath(target_path)
+        return DbtCliInvocation.run(
+            args=[
+                self.dbt_executable,
+                *self.global_config_flags,
+                *cleaned_args,
+                *profile_args,
+                *params.selection_args,
+            ],
+            env=environment,
+            manifest=params.manifest,
+            dagster_dbt_translator=params.dagster_dbt_translator,
+            project_dir=project_dir,
+            target_path=target_path,
+            raise_on_error=True,
+            context=context,
+            adapter=None,
+            cli_version=self._cli_version,
+            dbt_project=params.dbt_project,
+        )

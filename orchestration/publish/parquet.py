@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 from orchestration.partitions import QUARTER_LABEL
-from orchestration.publish.reader import open_store_read_only, store_columns, store_tables
+from orchestration.store_reader import open_store_read_only, store_columns, store_tables
 
 PARTITION_COLUMN = "quarter"
 STAGING_SUFFIX = ".tmp"

@@ -18,7 +18,7 @@ import duckdb
 import sqlalchemy as sa
 
 from models.registry.published import PUBLISHED_TABLES
-from orchestration.publish.reader import open_store_read_only, store_columns, store_tables
+from orchestration.store_reader import open_store_read_only, store_columns, store_tables
 
 INSERT_CHUNK_ROWS = 5_000
 

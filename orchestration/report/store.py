@@ -9,8 +9,8 @@ from typing import Any
 
 import duckdb
 
-from orchestration.publish.reader import open_store_read_only, store_columns, store_tables
 from orchestration.settings import Settings
+from orchestration.store_reader import open_store_read_only, store_columns, store_tables
 
 
 class ReportStoreMissing(Exception):

@@ -1,3 +1,4 @@
+# Longer than 300 lines: one argument parser for every command, so their flags read alike.
 """`sales-targets`: generate demo sources, run and backfill quarters, check and preview the plan."""
 
 from __future__ import annotations

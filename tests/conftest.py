@@ -24,21 +24,27 @@ def settings_in(folder: Path) -> Settings:
     return Settings.from_env().with_data_dir(folder)
 
 
-@pytest.fixture(scope="session")
-def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small demo CRM + order system, generated once per test session (read-only for tests)."""
+def generate_small_world(folder: Path, seed: int = 7, **options) -> Settings:
+    """Generate the small demo CRM + order system under `folder`; return its settings.
+    `options` go to generate_sources (e.g. dirty_share=0.0 for the clean world)."""
     from orchestration.demo_sources.generate import generate_sources
 
-    folder = tmp_path_factory.mktemp("demo_sources")
     settings = settings_in(folder)
     generate_sources(
         settings.crm_database_url,
         settings.orders_database_url,
         reference_date=REFERENCE_DATE,
-        seed=7,
+        seed=seed,
         orders_per_quarter=SMALL_ORDERS_PER_QUARTER,
+        **options,
     )
-    return settings.sources_dir
+    return settings
+
+
+@pytest.fixture(scope="session")
+def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo CRM + order system, generated once per test session (read-only for tests)."""
+    return generate_small_world(tmp_path_factory.mktemp("demo_sources")).sources_dir
 
 
 def pytest_xdist_make_scheduler(config, log):

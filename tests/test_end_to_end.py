@@ -16,11 +16,10 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
-from orchestration.demo_sources.generate import generate_sources
 from orchestration.ingest.source_tables import SOURCE_TABLES
 from orchestration.runner import run_quarters
 from orchestration.settings import sqlite_url
-from tests.conftest import REFERENCE_DATE, SMALL_ORDERS_PER_QUARTER, settings_in
+from tests.conftest import generate_small_world, settings_in
 from tests.reference import reference
 from tests.reference.test_reference_recomputation import assert_agree
 
@@ -53,15 +52,7 @@ def _distinct_clean_keys(settings, source) -> int:
 
 def _clean_twin(folder) -> reference.Sources:
     """The demo world of the `demo_sources` fixture (seed 7), generated without dirty rows."""
-    settings = settings_in(folder)
-    generate_sources(
-        settings.crm_database_url,
-        settings.orders_database_url,
-        reference_date=REFERENCE_DATE,
-        seed=7,
-        orders_per_quarter=SMALL_ORDERS_PER_QUARTER,
-        dirty_share=0.0,
-    )
+    settings = generate_small_world(folder, dirty_share=0.0)
     return reference.read_sources(settings.sources_dir, settings.plan_dir)
 
 

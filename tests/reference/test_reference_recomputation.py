@@ -17,11 +17,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.demo_sources.generate import generate_sources
 from orchestration.demo_sources.org import LAGGING_GROUPS
 from orchestration.runner import run_quarters
 from orchestration.settings import Settings
-from tests.conftest import REFERENCE_DATE, SMALL_ORDERS_PER_QUARTER, settings_in
+from tests.conftest import REFERENCE_DATE, generate_small_world
 from tests.reference import flags, reference
 
 pytestmark = pytest.mark.slow
@@ -34,15 +33,7 @@ QUARTERS = reference.quarters_between(FIRST, LAST, AS_OF)
 @pytest.fixture(scope="module", params=[7, 23], ids=lambda seed: f"seed{seed}")
 def published(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"reference_seed{request.param}")
-    settings = settings_in(folder)
-    generate_sources(
-        settings.crm_database_url,
-        settings.orders_database_url,
-        reference_date=REFERENCE_DATE,
-        seed=request.param,
-        orders_per_quarter=SMALL_ORDERS_PER_QUARTER,
-        dirty_share=0.0,
-    )
+    settings = generate_small_world(folder, seed=request.param, dirty_share=0.0)
     outcome = run_quarters(
         settings, FIRST, LAST, as_of=AS_OF, instance=dg.DagsterInstance.ephemeral()
     )

@@ -3,7 +3,8 @@
     (column from_quarter) applies from that quarter until a later set starts, so a quarter
     reads the latest set starting on or before it. dimension_shares holds one set per
     dimension (dimension is null for every other table). Models that read such a table
-    join it on this model's from_quarter instead of restating the rule.
+    select its rows through the plan_rows_in_effect macro (a join on this model's
+    from_quarter) instead of restating the rule.
     Commission rates are the exception (int_commission_lines_rated): a clawback is rated in
     the quarter its order was earned, which may lie before the run window.
 -#}

@@ -43,61 +43,15 @@ crm_groups as (
 
 ),
 
-allocation as (
-
-    select
-        from_quarter,
-        region_tier,
-        group_id,
-        share,
-        weight
-
-    from {{ ref('group_allocation') }}
-
-),
-
 allocation_in_effect as (
 
-    select
-        quarters.quarter,
-        allocation.region_tier,
-        allocation.group_id,
-        allocation.share,
-        allocation.weight
-
-    from quarters
-    inner join {{ ref('int_plan_sets_in_effect') }} as allocation_set
-        on allocation_set.quarter = quarters.quarter
-        and allocation_set.plan_table = 'group_allocation'
-    inner join allocation
-        on allocation.from_quarter = allocation_set.from_quarter
-
-),
-
-kind_weights as (
-
-    select
-        from_quarter,
-        group_kind,
-        weight
-
-    from {{ ref('group_kind_weights') }}
+    {{ plan_rows_in_effect('group_allocation', ['region_tier', 'group_id', 'share', 'weight']) }}
 
 ),
 
 kind_weights_in_effect as (
 
-    select
-        quarters.quarter,
-        kind_weights.group_kind,
-        kind_weights.weight
-
-    from quarters
-    inner join {{ ref('int_plan_sets_in_effect') }} as kind_weights_set
-        on kind_weights_set.quarter = quarters.quarter
-        and kind_weights_set.plan_table = 'group_kind_weights'
-    inner join kind_weights
-        on kind_weights.from_quarter = kind_weights_set.from_quarter
+    {{ plan_rows_in_effect('group_kind_weights', ['group_kind', 'weight']) }}
 
 ),
 

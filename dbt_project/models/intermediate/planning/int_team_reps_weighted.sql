@@ -46,59 +46,15 @@ assignments_on_first_day as (
 
 ),
 
-role_weights as (
-
-    select
-        from_quarter,
-        role,
-        weight
-
-    from {{ ref('role_weights') }}
-
-),
-
 role_weights_in_effect as (
 
-    select
-        quarters.quarter,
-        role_weights.role,
-        role_weights.weight
-
-    from quarters
-    inner join {{ ref('int_plan_sets_in_effect') }} as role_weights_set
-        on role_weights_set.quarter = quarters.quarter
-        and role_weights_set.plan_table = 'role_weights'
-    inner join role_weights
-        on role_weights.from_quarter = role_weights_set.from_quarter
-
-),
-
-overrides as (
-
-    select
-        from_quarter,
-        rep_id,
-        share,
-        weight
-
-    from {{ ref('rep_overrides') }}
+    {{ plan_rows_in_effect('role_weights', ['role', 'weight']) }}
 
 ),
 
 overrides_in_effect as (
 
-    select
-        quarters.quarter,
-        overrides.rep_id,
-        overrides.share,
-        overrides.weight
-
-    from quarters
-    inner join {{ ref('int_plan_sets_in_effect') }} as overrides_set
-        on overrides_set.quarter = quarters.quarter
-        and overrides_set.plan_table = 'rep_overrides'
-    inner join overrides
-        on overrides.from_quarter = overrides_set.from_quarter
+    {{ plan_rows_in_effect('rep_overrides', ['rep_id', 'share', 'weight']) }}
 
 ),
 

@@ -60,32 +60,9 @@ progress as (
 
 ),
 
-warning_lines as (
-
-    select
-        lines.from_quarter,
-        lines.metric,
-        lines.amber_below,
-        lines.red_below
-
-    from {{ ref('warning_lines') }} as lines
-
-),
-
 lines_in_effect as (
 
-    select
-        quarters.quarter,
-        warning_lines.metric,
-        warning_lines.amber_below,
-        warning_lines.red_below
-
-    from quarters
-    inner join {{ ref('int_plan_sets_in_effect') }} as warning_lines_set
-        on warning_lines_set.quarter = quarters.quarter
-        and warning_lines_set.plan_table = 'warning_lines'
-    inner join warning_lines
-        on warning_lines.from_quarter = warning_lines_set.from_quarter
+    {{ plan_rows_in_effect('warning_lines', ['metric', 'amber_below', 'red_below']) }}
 
 ),
 

@@ -94,37 +94,15 @@ rep_quarters as (
 -- the sets in effect for the quarter (int_plan_sets_in_effect)
 bonus_tiers as (
 
-    select
-        quarters.quarter,
-        bonus_tiers.tier,
-        bonus_tiers.min_attainment,
-        bonus_tiers.salary_multiple,
-        bonus_tiers.promotion_quarters
-
-    from quarters
-    inner join {{ ref('int_plan_sets_in_effect') }} as bonus_tiers_set
-        on bonus_tiers_set.quarter = quarters.quarter
-        and bonus_tiers_set.plan_table = 'bonus_tiers'
-    inner join {{ ref('bonus_tiers') }} as bonus_tiers
-        on bonus_tiers.from_quarter = bonus_tiers_set.from_quarter
+    {{ plan_rows_in_effect(
+        'bonus_tiers', ['tier', 'min_attainment', 'salary_multiple', 'promotion_quarters']
+    ) }}
 
 ),
 
 awards as (
 
-    select
-        quarters.quarter,
-        awards.award,
-        awards.award_name,
-        awards.metric,
-        awards.amount
-
-    from quarters
-    inner join {{ ref('int_plan_sets_in_effect') }} as awards_set
-        on awards_set.quarter = quarters.quarter
-        and awards_set.plan_table = 'awards'
-    inner join {{ ref('awards') }} as awards
-        on awards.from_quarter = awards_set.from_quarter
+    {{ plan_rows_in_effect('awards', ['award', 'award_name', 'metric', 'amount']) }}
 
 ),
 

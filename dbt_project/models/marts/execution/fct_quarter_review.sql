@@ -78,17 +78,7 @@ nodes as (
 
 warning_lines as (
 
-    select
-        quarters.quarter,
-        warning_lines.metric,
-        warning_lines.amber_below
-
-    from quarters
-    inner join {{ ref('int_plan_sets_in_effect') }} as warning_lines_set
-        on warning_lines_set.quarter = quarters.quarter
-        and warning_lines_set.plan_table = 'warning_lines'
-    inner join {{ ref('warning_lines') }} as warning_lines
-        on warning_lines.from_quarter = warning_lines_set.from_quarter
+    {{ plan_rows_in_effect('warning_lines', ['metric', 'amber_below']) }}
 
 ),
 

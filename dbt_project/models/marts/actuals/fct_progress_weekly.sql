@@ -1,9 +1,8 @@
 {# Longer than 250 lines: phasing, actuals, pace, projection and judgment of one node-week grid. #}
 {#-
     Progress control (DESIGN section 7): one row per quarter x reported week x node x metric,
-    for every node and metric of the target tree plus the nodes that only have actuals (a
-    moved rep's node under their new group, team/unassigned, product units without a target),
-    so children's actuals always sum to their parent's.
+    for every node and metric int_progress_nodes_listed lists (the target tree's plus the
+    nodes that only have actuals), so children's actuals always sum to their parent's.
 
     Sums (revenue, units, customers) and accumulating rates (repurchase, churn recall,
     inventory reduction: they only grow over the quarter):
@@ -31,20 +30,7 @@
     - no target, or none due in the week (no working day): not judged.
 -#}
 {%- set value_type = api.Column.numeric_type("numeric", 22, 6) -%}
-{%- set accumulating_rates = "('customer/existing/repurchase_rate', "
-    ~ "'customer/existing/churn_recall_rate', 'product/long_tail/inventory_reduction')" -%}
-
 with
-
-quarters as (
-
-    select
-        quarter,
-        as_of_date
-
-    from {{ ref('int_plan_quarters_resolved') }}
-
-),
 
 weeks as (
 
@@ -65,24 +51,6 @@ weeks as (
 
 ),
 
-target_nodes as (
-
-    select
-        target_tree.quarter,
-        target_tree.node_id,
-        target_tree.parent_node_id,
-        target_tree.dimension,
-        target_tree.level,
-        target_tree.node_name,
-        target_tree.metric,
-        target_tree.target_value
-
-    from {{ ref('fct_target_tree') }} as target_tree
-    inner join quarters
-        on quarters.quarter = target_tree.quarter
-
-),
-
 amounts as (
 
     select
@@ -96,126 +64,20 @@ amounts as (
 
 ),
 
-lines as (
-
-    select distinct
-        quarter,
-        product_tier,
-        team_tier_node_id,
-        team_group_node_id,
-        team_rep_node_id,
-        group_id,
-        rep_id,
-        rep_name
-
-    from {{ ref('int_order_lines_classified') }}
-
-),
-
-group_names as (
-
-    select
-        group_id,
-        coalesce(group_name, group_id) as group_name
-
-    from {{ ref('stg_crm__sales_groups') }}
-
-),
-
--- where an actual-only node sits in the tree
-actual_node_directory as (
-
-    select distinct
-        quarter,
-        team_tier_node_id as node_id,
-        'total' as parent_node_id,
-        'team' as dimension,
-        1 as level,
-        case when team_tier_node_id = 'team/unassigned' then 'Unassigned reps'
-            else team_tier_node_id end as node_name
-    from lines
-
-    union all
-
-    select distinct
-        lines.quarter,
-        lines.team_group_node_id,
-        lines.team_tier_node_id,
-        'team',
-        2,
-        group_names.group_name
-    from lines
-    left join group_names
-        on group_names.group_id = lines.group_id
-    where lines.team_group_node_id is not null
-
-    union all
-
-    select distinct
-        quarter,
-        team_rep_node_id,
-        team_group_node_id,
-        'team',
-        3,
-        rep_name
-    from lines
-    where team_rep_node_id is not null
-
-    union all
-
-    select distinct
-        quarter,
-        'product/' || product_tier,
-        'total',
-        'product',
-        1,
-        product_tier
-    from lines
-
-),
-
-actual_only_nodes as (
-
-    select distinct
-        amounts.quarter,
-        amounts.node_id,
-        directory.parent_node_id,
-        directory.dimension,
-        directory.level,
-        directory.node_name,
-        amounts.metric,
-        cast(null as {{ value_type }}) as target_value
-
-    from amounts
-    inner join actual_node_directory as directory
-        on directory.quarter = amounts.quarter
-        and directory.node_id = amounts.node_id
-    left join target_nodes
-        on target_nodes.quarter = amounts.quarter
-        and target_nodes.node_id = amounts.node_id
-        and target_nodes.metric = amounts.metric
-    where target_nodes.node_id is null
-        and (amounts.metric = 'revenue' or directory.dimension = 'product')
-
-),
-
 nodes as (
 
     select
-        quarter, node_id, parent_node_id, dimension, level, node_name, metric, target_value,
-        case
-            when metric <> 'rate' then 'sum'
-            when node_id in {{ accumulating_rates }} then 'accumulating_rate'
-            else 'level_rate'
-        end as measure_kind
-    from target_nodes
+        quarter,
+        node_id,
+        parent_node_id,
+        dimension,
+        level,
+        node_name,
+        metric,
+        target_value,
+        measure_kind
 
-    union all
-
-    select
-        quarter, node_id, parent_node_id, dimension, level, node_name, metric, target_value,
-        'sum' as measure_kind
-    from actual_only_nodes
+    from {{ ref('int_progress_nodes_listed') }}
 
 ),
 

@@ -4,7 +4,11 @@
   contract (models/plan/ per file, orchestration/plan/rules.py across files).
 - `show_plan(plan_dir, quarter, ...) -> PlanPreview`: the target tree of one quarter, built
   by dbt in a scratch DuckDB, without running the pipeline.
-- `register_plan_commands(subparsers)`: adds `plan check|show` to the command line.
+- `register_plan_commands(subparsers)`: adds `plan check|show|suggest` to the command line.
+
+The planning rules are dbt's: the org is read from int_rep_assignments_resolved
+(`org.load_org`), `plan suggest` reads int_plan_segments_resolved (`resolved.resolve_plan`);
+only the contract's pre-build selection of the set in effect stays in Python (`sets`).
 """
 
 from orchestration.plan.check import check_plan, validate_plan_or_raise

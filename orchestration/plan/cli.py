@@ -81,8 +81,9 @@ def cmd_plan_suggest(settings: Settings, args: argparse.Namespace) -> int:
             args.out,
             growth=growth,
             fiscal_year_start_month=settings.fiscal_year_start_month,
+            dbt_project_dir=settings.dbt_project_dir,
         )
-    except (PlanError, ValueError, duckdb.Error) as exc:
+    except (PlanError, TargetTreeBuildError, ValueError, duckdb.Error) as exc:
         print(f"sales-targets: error: {exc}", file=sys.stderr)
         return 1
     print(f"suggested plan for {suggestion.next_quarter} written to {args.out}")

@@ -1,7 +1,7 @@
-"""Run the target-tree part of the dbt project for a plan folder, into a given DuckDB file.
+"""Run part of the dbt project for a plan folder, into a given DuckDB file.
 
-Used by `plan show` (a scratch DuckDB) and by tests. The plan is copied into the work
-folder first and dbt seeds the copy: dbt writes each seed's compiled SQL to
+Used by `plan show` and `plan suggest` (a scratch DuckDB) and by tests. The plan is copied
+into the work folder first and dbt seeds the copy: dbt writes each seed's compiled SQL to
 `<target>/run/<package>/<seed path>`, and for an absolute seed path that is the CSV
 itself, so dbt must never be pointed at the plan a person edits by absolute path.
 """
@@ -30,7 +30,8 @@ TARGET_TREE_SELECTION = (
 
 
 class TargetTreeBuildError(RuntimeError):
-    """dbt could not build the target tree; carries the end of dbt's output."""
+    """dbt could not build the target tree (or another plan selection); carries the end of
+    dbt's output."""
 
 
 def copy_plan(plan_dir: Path, destination: Path) -> Path:
@@ -41,8 +42,21 @@ def copy_plan(plan_dir: Path, destination: Path) -> Path:
     return destination
 
 
-def build_target_tree(
+# The plan seeds and the planning models that read nothing but them: the plan as dbt
+# resolves it (sets in effect, segments and their shares), for tools that need no tree.
+PLAN_RESOLUTION_SELECTION = (
+    "resource_type:seed",
+    "int_run_quarters_dated",
+    "int_plan_sets_in_effect",
+    "int_plan_quarters_resolved",
+    "int_plan_segments_resolved",
+)
+
+
+def build_plan_models(
     *,
+    selection: tuple[str, ...],
+    what: str,
     plan_dir: Path,
     warehouse_path: Path,
     work_dir: Path,
@@ -53,11 +67,11 @@ def build_target_tree(
     fiscal_year_start_month: int = 1,
     with_tests: bool = False,
 ) -> str:
-    """`dbt build` of the plan seeds and the target-tree models for the quarter range.
+    """`dbt build` of `selection` (described as `what` in errors) on a copy of the plan.
 
-    The staging relations the models read must already exist in `warehouse_path`. Without
-    `with_tests` only seeds and models run (a preview skips the data and unit tests, which
-    need the org). Returns dbt's output; raises TargetTreeBuildError when dbt fails.
+    The staging relations the selected models read must already exist in `warehouse_path`.
+    Without `with_tests` only seeds and models run. Returns dbt's output; raises
+    TargetTreeBuildError when dbt fails.
     """
     work_dir = Path(work_dir)
     plan_copy = copy_plan(plan_dir, work_dir / "plan")
@@ -67,7 +81,7 @@ def build_target_tree(
         "as_of_date": as_of_date.isoformat(),
         "fiscal_year_start_month": fiscal_year_start_month,
     }
-    arguments = ["build", "--select", *TARGET_TREE_SELECTION]
+    arguments = ["build", "--select", *selection]
     if not with_tests:
         arguments += ["--exclude-resource-type", "test", "unit_test"]
     result = DbtInvocation(
@@ -79,7 +93,13 @@ def build_target_tree(
     ).run()
     if not result.success:
         raise TargetTreeBuildError(
-            f"dbt could not build the target tree for plan {plan_dir} "
+            f"dbt could not build {what} for plan {plan_dir} "
             f"(exit {result.returncode}):\n{result.failure_detail()}"
         )
     return result.output
+
+
+def build_target_tree(**arguments: object) -> str:
+    """`build_plan_models` of the target tree (seeds, planning models, targets mart and
+    rpt_target_tree); a preview skips the data and unit tests, which need the org."""
+    return build_plan_models(selection=TARGET_TREE_SELECTION, what="the target tree", **arguments)

@@ -1,10 +1,13 @@
 """Which nodes (and metrics) the target tree has for a quarter of a plan.
 
-The dbt models build the tree; this is the same catalogue in Python so the plan contract
-can tell a revision of `product/new units` (exists) from one of `product/new customers`
-(no such target) before anything is built. Node ids are stable readable paths:
-`total`, `customer/new`, `product/new/sell_through_30d`, `team/tier1/g-star-01/rep-017`,
-`responsibility/new_product_squad/g-np-squad-01`.
+The dbt models build the tree; the plan contract needs its node list before anything is
+built, to tell a revision of `product/new units` (exists) from one of `product/new
+customers` (no such target). A built tree cannot stand in for it: it leaves out every node
+whose value is unknown (no baseline, no warehouse). So this catalogue is the contract's
+own, pinned to dbt by tests/plan/test_plan_tree_dbt.py (catalogue == the nodes dbt built);
+sets in effect come from orchestration.plan.sets, each rep's group from the resolved org.
+Node ids are stable readable paths: `total`, `customer/new`, `product/new/sell_through_30d`,
+`team/tier1/g-star-01/rep-017`, `responsibility/new_product_squad/g-np-squad-01`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pandas as pd
 
 from orchestration.plan.loading import Plan
 from orchestration.plan.org import PlanOrg
+from orchestration.plan.sets import in_effect, segments_in_effect
 
 # KPI nodes hang under the segment they measure; their one metric is `rate`.
 KPI_NODES: dict[str, tuple[str, ...]] = {
@@ -30,29 +34,6 @@ SEGMENT_COUNT_METRICS: dict[str, str] = {
     "product/core": "units",
     "product/new": "units",
 }
-
-
-def in_effect(frame: pd.DataFrame, quarter: str, by: str | None = None) -> pd.DataFrame:
-    """The rows of the set in effect for `quarter`: the latest from_quarter on or before it.
-
-    With `by` (e.g. `dimension`) each value of that column has its own sets.
-    """
-    earlier = frame[frame["from_quarter"] <= quarter]
-    if earlier.empty:
-        return earlier
-    if by is None:
-        return earlier[earlier["from_quarter"] == earlier["from_quarter"].max()]
-    latest = earlier.groupby(by)["from_quarter"].transform("max")
-    return earlier[earlier["from_quarter"] == latest]
-
-
-def segments_in_effect(plan: Plan, quarter: str) -> dict[str, list[str]]:
-    """dimension -> segments with a share in `quarter`."""
-    shares = in_effect(plan["dimension_shares"], quarter, by="dimension")
-    return {
-        dimension: list(rows["segment"])
-        for dimension, rows in shares.groupby("dimension", sort=True)
-    }
 
 
 @dataclass

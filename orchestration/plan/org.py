@@ -1,7 +1,9 @@
-"""The organisation a plan refers to (groups, reps, assignments), read from the warehouse.
+"""The organisation a plan refers to (groups, reps, each rep's group over time), from the warehouse.
 
 Plan files name CRM groups and reps; whether they exist is only known where the CRM has
-been loaded. Without a warehouse the org-dependent rules are skipped and say so.
+been loaded. Which group a rep is in on a day is dbt's rule (`int_rep_assignments_resolved`:
+non-overlapping spans); here it is only looked up. Without a warehouse, or before the
+pipeline has built that model, the org-dependent rules are skipped and say so.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+
+RESOLVED_ORG_RELATION = "intermediate.int_rep_assignments_resolved"
 
 
 @dataclass(frozen=True)
@@ -29,31 +33,36 @@ class OrgRep:
 
 
 @dataclass(frozen=True)
-class Assignment:
+class OrgSpan:
+    """One row of int_rep_assignments_resolved: the rep's group from valid_from (inclusive)
+    until valid_until (exclusive; None while current). A rep's spans never overlap."""
+
     rep_id: str
     group_id: str
     valid_from: date
-    valid_to: date | None  # exclusive; None while current
+    valid_until: date | None
 
 
 @dataclass
 class PlanOrg:
-    """Groups, reps and their assignments as the CRM knows them."""
+    """Groups, reps and the resolved spans of each rep's group, as the warehouse holds them."""
 
     groups: dict[str, OrgGroup] = field(default_factory=dict)
     reps: dict[str, OrgRep] = field(default_factory=dict)
-    assignments: list[Assignment] = field(default_factory=list)
+    spans: list[OrgSpan] = field(default_factory=list)
 
     def group_of_rep_on(self, rep_id: str, day: date) -> str | None:
-        """The rep's group on `day` (the latest assignment valid that day)."""
-        valid = [
-            a
-            for a in self.assignments
-            if a.rep_id == rep_id
-            and a.valid_from <= day
-            and (a.valid_to is None or a.valid_to > day)
-        ]
-        return max(valid, key=lambda a: a.valid_from).group_id if valid else None
+        """The group of the span covering `day`, None when the rep has none then."""
+        return next(
+            (
+                span.group_id
+                for span in self.spans
+                if span.rep_id == rep_id
+                and span.valid_from <= day
+                and (span.valid_until is None or day < span.valid_until)
+            ),
+            None,
+        )
 
     def reps_of_group_on(self, group_id: str, day: date) -> list[str]:
         return sorted(rep for rep in self.reps if self.group_of_rep_on(rep, day) == group_id)
@@ -66,30 +75,43 @@ ORG_QUERIES = {
         join staging.stg_crm__regions as r on r.region_id = g.region_id
     """,
     "reps": "select rep_id, coalesce(rep_name, rep_id), role from staging.stg_crm__reps",
-    "assignments": """
-        select rep_id, group_id, valid_from, valid_to from staging.stg_crm__rep_assignments
-        where valid_from is not null
-    """,
+    "spans": f"select rep_id, group_id, valid_from, valid_until from {RESOLVED_ORG_RELATION}",
 }
+
+
+def has_resolved_org(connection: duckdb.DuckDBPyConnection) -> bool:
+    schema, name = RESOLVED_ORG_RELATION.split(".")
+    return bool(
+        connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
 
 
 def org_from_connection(connection: duckdb.DuckDBPyConnection) -> PlanOrg:
     groups = connection.execute(ORG_QUERIES["groups"]).fetchall()
     reps = connection.execute(ORG_QUERIES["reps"]).fetchall()
-    assignments = connection.execute(ORG_QUERIES["assignments"]).fetchall()
+    spans = connection.execute(ORG_QUERIES["spans"]).fetchall()
     return PlanOrg(
         groups={row[0]: OrgGroup(*row) for row in groups},
         reps={row[0]: OrgRep(*row) for row in reps},
-        assignments=[Assignment(*row) for row in assignments],
+        spans=[OrgSpan(*row) for row in spans],
     )
 
 
 def load_org(warehouse_path: Path) -> tuple[PlanOrg | None, str]:
-    """The org from the warehouse's staging views, or None and why it is not available."""
+    """The org from the warehouse, or None and why it is not available."""
     if not Path(warehouse_path).exists():
         return None, f"no warehouse at {warehouse_path}"
     try:
         with duckdb.connect(str(warehouse_path), read_only=True) as connection:
+            if not has_resolved_org(connection):
+                return None, (
+                    f"the warehouse {warehouse_path} has no {RESOLVED_ORG_RELATION} yet "
+                    "(the pipeline builds it with the target tree): run the pipeline once"
+                )
             org = org_from_connection(connection)
     except duckdb.Error as exc:
         first_line = str(exc).splitlines()[0]

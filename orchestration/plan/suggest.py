@@ -29,7 +29,8 @@ from orchestration.partitions import parse_quarter, quarter_end_of, quarter_labe
 from orchestration.plan.dbt_build import copy_plan
 from orchestration.plan.errors import PlanError
 from orchestration.plan.loading import load_plan
-from orchestration.plan.nodes import in_effect
+from orchestration.plan.resolved import resolve_plan
+from orchestration.settings import Settings
 
 DEFAULT_GROWTH = Decimal("0.10")
 SHARE_PLACES = Decimal("0.0001")
@@ -145,8 +146,13 @@ def suggest_plan(
     *,
     growth: Decimal | None = None,
     fiscal_year_start_month: int = 1,
+    dbt_project_dir: Path | None = None,
 ) -> Suggestion:
-    """Write the suggested plan for the quarter after `results.quarter` into `out_dir`."""
+    """Write the suggested plan for the quarter after `results.quarter` into `out_dir`.
+
+    The quarter's plan shares are those dbt resolves (int_plan_segments_resolved, built
+    from the plan alone with the project in `dbt_project_dir`, default: the settings').
+    """
     plan_dir, out_dir = Path(plan_dir), Path(out_dir)
     if out_dir.resolve() == plan_dir.resolve():
         raise PlanError(
@@ -180,11 +186,17 @@ def suggest_plan(
             f"{quarter} is still running (as of {results.as_of_date}): the suggestion is "
             "provisional"
         )
-    shares = in_effect(plan["dimension_shares"], quarter, by="dimension")
-    for dimension, rows in shares.groupby("dimension", sort=True):
+    quarter_start = parse_quarter(quarter, fiscal_year_start_month)
+    resolved = resolve_plan(
+        plan_dir,
+        quarter_start,
+        quarter_end_of(quarter_start),
+        dbt_project_dir=dbt_project_dir or Settings.from_env().dbt_project_dir,
+        fiscal_year_start_month=fiscal_year_start_month,
+    )
+    for dimension, segment_shares in sorted(resolved.segment_shares.get(quarter, {}).items()):
         plan_shares = {
-            segment: Decimal(repr(float(share)))
-            for segment, share in zip(rows["segment"], rows["share"], strict=True)
+            segment: Decimal(repr(float(share))) for segment, share in segment_shares.items()
         }
         actual = {
             segment: results.segment_revenue.get(f"{dimension}/{segment}", Decimal(0))

@@ -151,6 +151,39 @@ def create_staging_inputs(database: Path, with_org: bool = True, with_orders: bo
                     )
 
 
+def resolved_spans() -> list[tuple[str, str, date, date | None]]:
+    """The org above as int_rep_assignments_resolved spans (rep, group, from, until),
+    written out by hand: the mover has two spans cut on the day he moves."""
+    spans = []
+    for rep, _, group in REPS:
+        if rep == MOVER:
+            spans += [
+                (rep, group, date(2024, 1, 1), MOVED_ON),
+                (rep, "g-t2-normal-02", MOVED_ON, None),
+            ]
+        elif rep == LATE_JOINER:
+            spans.append((rep, group, JOINED_ON, None))
+        else:
+            spans.append((rep, group, date(2024, 1, 1), None))
+    return spans
+
+
+def write_resolved_org(database: Path) -> None:
+    """The staging org plus its resolved spans, as a warehouse the pipeline has run on holds
+    them (the dbt model itself is tested in test_plan_resolved_dbt.py)."""
+    create_staging_inputs(database, with_orders=False)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema intermediate")
+        connection.execute(
+            "create table intermediate.int_rep_assignments_resolved "
+            "(rep_id varchar, group_id varchar, valid_from date, valid_until date)"
+        )
+        connection.executemany(
+            "insert into intermediate.int_rep_assignments_resolved values (?, ?, ?, ?)",
+            resolved_spans(),
+        )
+
+
 def copy_plan_dir(source: Path, destination: Path) -> Path:
     """A copy of a plan folder's CSV files that a test may edit."""
     destination.mkdir(parents=True, exist_ok=True)

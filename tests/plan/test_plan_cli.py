@@ -12,7 +12,7 @@ from orchestration.plan.cli import register_plan_commands
 from orchestration.plan.preview import PlanPreview, TargetRow, default_as_of
 from orchestration.plan.render import format_target, render_csv, render_table
 from orchestration.settings import Settings
-from tests.plan.plan_fixtures import create_staging_inputs, read_plan_file, write_plan_file
+from tests.plan.plan_fixtures import read_plan_file, write_plan_file, write_resolved_org
 
 
 def parser() -> argparse.ArgumentParser:
@@ -53,7 +53,7 @@ def test_plan_check_lists_every_broken_rule_and_fails(settings, handbook_copy, c
 
 def test_plan_check_uses_the_warehouse_org(settings, handbook_copy, capsys):
     settings.warehouse_path.parent.mkdir(parents=True)
-    create_staging_inputs(settings.warehouse_path, with_orders=False)
+    write_resolved_org(settings.warehouse_path)
     rows = read_plan_file(handbook_copy, "group_allocation")
     rows[1][2] = "g-star-99"
     write_plan_file(handbook_copy, "group_allocation", rows)

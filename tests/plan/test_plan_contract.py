@@ -13,7 +13,12 @@ from orchestration.plan import PlanContractError, PlanError, check_plan, validat
 from orchestration.plan.loading import load_plan
 from orchestration.plan.nodes import tree_catalogue
 from orchestration.plan.org import load_org
-from tests.plan.plan_fixtures import create_staging_inputs, read_plan_file, write_plan_file
+from tests.plan.plan_fixtures import (
+    create_staging_inputs,
+    read_plan_file,
+    write_plan_file,
+    write_resolved_org,
+)
 
 Mutation = Callable[[Path], None]
 
@@ -593,20 +598,29 @@ def test_a_later_set_replaces_an_earlier_one_from_its_quarter(live_plan_copy):
     ]
 
 
-def test_org_is_read_from_the_warehouse_staging(tmp_path, handbook_copy):
+def test_org_is_read_from_the_warehouse_resolved_spans(tmp_path, handbook_copy):
     warehouse = tmp_path / "warehouse.duckdb"
     assert load_org(warehouse) == (None, f"no warehouse at {warehouse}")
     create_staging_inputs(warehouse, with_orders=False)
+    assert load_org(warehouse) == (
+        None,
+        f"the warehouse {warehouse} has no intermediate.int_rep_assignments_resolved yet "
+        "(the pipeline builds it with the target tree): run the pipeline once",
+    )
+    warehouse.unlink()
+    write_resolved_org(warehouse)
     org, note = load_org(warehouse)
     assert note == f"checked against the org in {warehouse}"
     assert org.groups["g-star-01"].region_tier == "tier1"
     assert org.groups["g-np-squad-01"].group_kind == "new_product_squad"
     assert org.reps["rep-008"].role == "top_sales"
-    # the mover is in his first group until the day he moves (valid_to is exclusive)
-    assert org.group_of_rep_on("rep-009", org.assignments[0].valid_from) == "g-t2-normal-01"
+    # the mover is in his first group until the day he moves (valid_until is exclusive)
+    assert org.group_of_rep_on("rep-009", date(2024, 1, 1)) == "g-t2-normal-01"
     assert org.group_of_rep_on("rep-009", date(2026, 8, 9)) == "g-t2-normal-01"
     assert org.group_of_rep_on("rep-009", date(2026, 8, 10)) == "g-t2-normal-02"
+    assert org.group_of_rep_on("rep-018", date(2026, 7, 14)) is None  # joins on 2026-07-15
     assert org.reps_of_group_on("g-t34-normal-01", date(2026, 7, 1)) == ["rep-015"]
+    assert org.reps_of_group_on("g-t34-normal-01", date(2026, 7, 15)) == ["rep-015", "rep-018"]
     set_cell("group_allocation", 2, "group_id", "g-star-99")(handbook_copy)
     assert [e.rule for e in check_plan(handbook_copy, org=org)] == ["unknown_group"]
     with duckdb.connect(str(warehouse)) as connection:

@@ -8,7 +8,6 @@ import pandas as pd
 from models.plan import DIMENSION_SEGMENTS
 from orchestration.plan.errors import PlanError
 from orchestration.plan.loading import LINE, Plan, file_name
-from orchestration.plan.nodes import in_effect, segments_in_effect
 from orchestration.plan.org import PlanOrg
 from orchestration.plan.rules.common import (
     FILE_KEYS,
@@ -17,6 +16,7 @@ from orchestration.plan.rules.common import (
     QuarterCalendar,
     key_text,
 )
+from orchestration.plan.sets import in_effect, segments_in_effect
 
 
 def duplicate_keys(plan: Plan, calendar: QuarterCalendar, org: PlanOrg | None) -> list[PlanError]:

@@ -6,7 +6,7 @@ from datetime import date
 
 from orchestration.plan.errors import PlanError
 from orchestration.plan.loading import LINE, Plan
-from orchestration.plan.nodes import segments_in_effect, tree_catalogue
+from orchestration.plan.nodes import tree_catalogue
 from orchestration.plan.org import PlanOrg
 from orchestration.plan.rules.common import (
     SHARE_TOLERANCE,
@@ -14,6 +14,7 @@ from orchestration.plan.rules.common import (
     line_numbers,
     quarters_using,
 )
+from orchestration.plan.sets import segments_in_effect
 
 
 def shares_sum_to_one(

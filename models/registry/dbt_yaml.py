@@ -17,7 +17,8 @@ GENERATED_HEADER = (
 )
 
 
-def column_entry(column: Column) -> dict[str, object]:
+def column_entry(column: Column, enforced: bool = True, is_key: bool = False) -> dict[str, object]:
+    """A column block; `enforced` adds the not-null constraint dbt's contract applies."""
     entry: dict[str, object] = {
         "name": column.name,
         "description": column.description,
@@ -25,9 +26,10 @@ def column_entry(column: Column) -> dict[str, object]:
     }
     tests: list[object] = []
     if not column.nullable:
-        entry["constraints"] = [{"type": "not_null"}]
+        if enforced:
+            entry["constraints"] = [{"type": "not_null"}]
         tests.append("not_null")
-    if column.unique:
+    if column.unique or is_key:
         tests.append("unique")
     if column.isin is not None:
         tests.append({"accepted_values": {"arguments": {"values": list(column.isin)}}})
@@ -38,11 +40,9 @@ def column_entry(column: Column) -> dict[str, object]:
 
 
 def model_entry(table: Table) -> dict[str, object]:
-    entry: dict[str, object] = {
-        "name": table.name,
-        "description": table.description,
-        "config": {"contract": {"enforced": True}},
-    }
+    entry: dict[str, object] = {"name": table.name, "description": table.description}
+    if table.contract_enforced:
+        entry["config"] = {"contract": {"enforced": True}}
     if len(table.key) > 1:
         entry["data_tests"] = [
             {
@@ -51,7 +51,11 @@ def model_entry(table: Table) -> dict[str, object]:
                 }
             }
         ]
-    entry["columns"] = [column_entry(column) for column in table.columns]
+    single_key = table.key[0] if len(table.key) == 1 else None
+    entry["columns"] = [
+        column_entry(column, table.contract_enforced, column.name == single_key)
+        for column in table.columns
+    ]
     return entry
 
 

@@ -11,18 +11,26 @@ import sys
 from pathlib import Path
 
 from models.registry.dbt_yaml import models_yaml
+from models.registry.marts import MART_FOLDERS
 from models.registry.published import PUBLISHED_TABLES
+from models.registry.staging import STAGING_FOLDERS
 
 DBT_MODELS = Path(__file__).resolve().parents[2] / "dbt_project" / "models"
 
 
 def generated_files(models_dir: Path = DBT_MODELS) -> dict[Path, str]:
-    """Every generated file and the text it must hold."""
-    return {
+    """Every generated file and the text it must hold: one per published table, one per
+    staging and marts folder (`_<folder>__models.yml`)."""
+    files = {
         models_dir / "reporting" / f"{table.name}.yml": models_yaml([table])
         for table in PUBLISHED_TABLES.values()
         if table.built_by_dbt
     }
+    for layer, folders in (("staging", STAGING_FOLDERS), ("marts", MART_FOLDERS)):
+        for folder, tables in folders.items():
+            path = models_dir / layer / folder / f"_{folder}__models.yml"
+            files[path] = models_yaml(list(tables))
+    return files
 
 
 def stale_files(models_dir: Path = DBT_MODELS) -> list[Path]:

@@ -1,24 +1,111 @@
-"""Table-level row rules of the published tables, each a named function of the frame.
+"""Table-level row rules of the marts and published tables, each a named function of the
+frame: completion is actual / target (negative rates count as 0%, no target means no
+completion), a node's path starts with its dimension, a team node below the regions hangs
+under a `team/` node, a warning's completion lies below the line it crossed.
 
-The rules the marts share (completion is actual / target, node paths, Mondays) come from
-`models/marts.py`; the ones here hold only for published tables.
+That a revenue node's children sum to it is a dbt test (`children_sum_to_parent`): it
+needs whole quarters, not the chunks a pandera contract sees.
 """
 
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
-from models.marts import (
-    COMPLETION_TOLERANCE,
-    completion_below_threshold,
-    completion_is_actual_over_target,
-    node_path_matches_dimension,
-    non_negative_unless_rate,
-    team_nodes_hang_under_team,
-    week_start_is_monday,
-)
-from models.registry.columns import SIGNED_KPIS
 from models.registry.schema import RowRule
+from models.registry.values import COMPLETION_TOLERANCE, DECIMAL_HALF_STEP, SIGNED_KPIS
+
+
+def completion_is_actual_over_target(
+    frame: pd.DataFrame, actual: str, target: str, completion: str
+) -> pd.Series:
+    """completion == max(0, actual / target) where target > 0, else null."""
+    target_values = pd.to_numeric(frame[target], errors="coerce").astype(float)
+    actual_values = pd.to_numeric(frame[actual], errors="coerce").astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = actual_values / target_values.where(target_values > 0)
+        rounding = (
+            ratio.abs()
+            * DECIMAL_HALF_STEP
+            * (1 / actual_values.abs().clip(lower=DECIMAL_HALF_STEP) + 1 / target_values)
+        )
+    expected = ratio.clip(lower=0)
+    stated = pd.to_numeric(frame[completion], errors="coerce").astype(float)
+    both_missing = expected.isna() & stated.isna()
+    close = (stated - expected).abs() <= COMPLETION_TOLERANCE + rounding
+    return both_missing | close.fillna(False)
+
+
+def node_path_matches_dimension(frame: pd.DataFrame) -> pd.Series:
+    """total is the root (level 0, no parent); every other node sits under its dimension."""
+    node, parent, dimension = frame["node_id"], frame["parent_node_id"], frame["dimension"]
+    is_total = dimension == "total"
+    root_ok = (node == "total") & parent.isna() & (frame["level"] == 0)
+    prefix = dimension.astype(str) + "/"
+    starts = pd.Series(
+        [n.startswith(p) for n, p in zip(node.astype(str), prefix, strict=True)],
+        index=frame.index,
+        dtype=bool,
+    )
+    child_ok = starts & parent.notna() & (frame["level"] > 0)
+    return (is_total & root_ok) | (~is_total & child_ok)
+
+
+def team_nodes_hang_under_team(frame: pd.DataFrame) -> pd.Series:
+    """A group or rep node (team, level 2+) has a parent node under team/; regions hang
+    under total."""
+    team = frame["dimension"] == "team"
+    parent = frame["parent_node_id"].astype("string")
+    under_team = parent.str.startswith("team/").fillna(False).astype(bool)
+    under_total = (parent == "total").fillna(False).astype(bool)
+    level = frame["level"]
+    return ~team | ((level >= 2) & under_team) | ((level == 1) & under_total)
+
+
+def non_negative_unless_rate(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Money, units and customer counts are never negative; a rate may be (a lift can fall)."""
+    is_rate = frame["metric"] == "rate"
+    values = frame[columns].apply(pd.to_numeric, errors="coerce")
+    return is_rate | (values.fillna(0) >= 0).all(axis=1)
+
+
+def week_start_is_monday(frame: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(frame["week_start"]).dt.dayofweek == 0
+
+
+def completion_below_threshold(frame: pd.DataFrame) -> pd.Series:
+    """A warning exists because completion fell below the line it names."""
+    return frame["completion"] < frame["threshold"]
+
+
+def _as_of_date_within_quarter(frame: pd.DataFrame) -> pd.Series:
+    as_of = pd.to_datetime(frame["as_of_date"])
+    start = pd.to_datetime(frame["quarter_start_date"])
+    end = pd.to_datetime(frame["quarter_end_date"])
+    return (start <= as_of) & (as_of <= end)
+
+
+def _judged_completion_is_the_measure_judged_on(frame: pd.DataFrame) -> pd.Series:
+    """judged_completion is the week's or the to-date completion, as judged_on names."""
+    expected = (
+        frame["week_completion"]
+        .where(frame["judged_on"] == "week", frame["completion_to_date"])
+        .where(frame["judged_on"].notna())
+    )
+    both_null = expected.isna() & frame["judged_completion"].isna()
+    close = (frame["judged_completion"] - expected).abs() <= COMPLETION_TOLERANCE
+    return both_null | close
+
+
+def _reported_through_within_week(frame: pd.DataFrame) -> pd.Series:
+    start = pd.to_datetime(frame["week_start"])
+    through = pd.to_datetime(frame["reported_through"])
+    return (start <= through) & (through <= start + pd.Timedelta(days=6))
+
+
+def _threshold_is_the_level_line(frame: pd.DataFrame) -> pd.Series:
+    line = frame["amber_below"].where(frame["level"] == "amber", frame["red_below"])
+    return (frame["threshold"] - line).abs() <= COMPLETION_TOLERANCE
 
 
 def _ratio_where_non_negative(
@@ -97,6 +184,9 @@ REVISION_REASON_WITH_EFFECTIVE_DATE = RowRule(
 )
 WEEK_START_IS_MONDAY = RowRule("week_start_is_monday", week_start_is_monday)
 COMPLETION_BELOW_THRESHOLD = RowRule("completion_below_threshold", completion_below_threshold)
+ACTUAL_NON_NEGATIVE_UNLESS_RATE = RowRule(
+    "non_negative_unless_rate", partial(non_negative_unless_rate, columns=["actual_value"])
+)
 PROGRESS_NON_NEGATIVE_UNLESS_RATE = RowRule(
     "non_negative_unless_rate",
     partial(
@@ -116,3 +206,23 @@ END_DATE_NOT_BEFORE_START_DATE = RowRule(
     ordered_pair=("end_date", "start_date"),
 )
 COMMISSION_AT_MOST_REVENUE = RowRule("commission_at_most_revenue", _commission_at_most_revenue)
+WEEK_COMPLETION_IS_WEEK_ACTUAL_OVER_WEEK_TARGET = completion_rule(
+    "week_completion_is_week_actual_over_week_target",
+    "week_actual",
+    "week_target",
+    "week_completion",
+)
+COMPLETION_TO_DATE_IS_ACTUAL_OVER_TARGET_TO_DATE = completion_rule(
+    "completion_to_date_is_actual_over_target_to_date",
+    "actual_to_date",
+    "target_to_date",
+    "completion_to_date",
+)
+AS_OF_DATE_WITHIN_QUARTER = RowRule("as_of_date_within_quarter", _as_of_date_within_quarter)
+JUDGED_COMPLETION_IS_THE_MEASURE_JUDGED_ON = RowRule(
+    "judged_completion_is_the_measure_judged_on", _judged_completion_is_the_measure_judged_on
+)
+REPORTED_THROUGH_WITHIN_WEEK = RowRule(
+    "reported_through_within_week", _reported_through_within_week
+)
+THRESHOLD_IS_THE_LEVEL_LINE = RowRule("threshold_is_the_level_line", _threshold_is_the_level_line)

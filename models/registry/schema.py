@@ -29,6 +29,11 @@ def names(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
+def relationship(model: str, field: str) -> dict[str, object]:
+    """The dbt test that every non-null value is a `field` of `model`: a foreign key."""
+    return {"relationships": {"arguments": {"to": f"ref('{model}')", "field": field}}}
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: name, DuckDB type, description and the values it may hold."""
@@ -91,6 +96,10 @@ class Table:
     # The columns the quarter report reads, where they are not the promised ones.
     report_columns: tuple[str, ...] = ()
     built_by_dbt: bool = True
+    # dbt enforces the column names and types at build time (a `contract` in the YAML).
+    contract_enforced: bool = True
+    # Only the columns listed are documented (a mart without a pandera contract yet).
+    documents_every_column: bool = True
 
     def __post_init__(self) -> None:
         names = self.column_names

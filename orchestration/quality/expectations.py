@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from models.marts import QUARTER_PATTERN
 from models.registry.published import PUBLISHED_TABLES as REGISTRY_TABLES
 from models.registry.schema import Table
+from models.registry.values import QUARTER_PATTERN
 
 
 @dataclass(frozen=True)

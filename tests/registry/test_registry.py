@@ -32,8 +32,8 @@ def test_generated_dbt_yaml_is_up_to_date():
 
 def test_a_hand_edit_of_a_generated_file_is_reported(tmp_path):
     reporting = tmp_path / "reporting"
-    reporting.mkdir()
     for path, text in generate.generated_files(tmp_path).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     assert generate.stale_files(tmp_path) == []
     edited = reporting / "rpt_warnings.yml"

@@ -5,17 +5,14 @@ from models.registry.columns import (
     ACTUAL_VALUE,
     AS_OF_DATE,
     COMPLETION,
-    CUSTOMER_KPIS,
     METRIC,
     NODE_ID,
     NODE_NAME,
     PARENT_NODE_ID,
-    PRODUCT_KPIS,
-    PRODUCT_TIERS,
     QUARTER,
-    TEAM_LEVELS,
 )
 from models.registry.schema import Column, Table, names
+from models.registry.values import CUSTOMER_KPIS, PRODUCT_KPIS, PRODUCT_TIERS, TEAM_LEVELS
 
 RPT_CUSTOMER_KPIS = Table(
     name="rpt_customer_kpis",

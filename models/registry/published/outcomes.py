@@ -2,16 +2,14 @@
 
 from models.registry import row_rules as rules
 from models.registry.columns import (
-    ACTION_FLAGS,
-    ACTION_KPIS,
     ACTUAL_VALUE,
     AS_OF_DATE,
     COMPLETION,
     IS_PROVISIONAL,
     QUARTER,
-    REVIEW_SECTIONS,
 )
 from models.registry.schema import Column, Table, names
+from models.registry.values import ACTION_FLAGS, ACTION_KPIS, REVIEW_SECTIONS
 
 RPT_ACTION_PLANS = Table(
     name="rpt_action_plans",

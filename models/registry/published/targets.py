@@ -1,23 +1,21 @@
 """Published tables of the target tree and its weekly progress: rpt_target_tree,
 rpt_progress_weekly, rpt_warnings."""
 
-from models.marts import WARNING_LEVELS
 from models.registry import row_rules as rules
 from models.registry.columns import (
     AS_OF_DATE,
     DIMENSION,
-    JUDGED_ON,
     METRIC,
     NODE_ID,
     NODE_NAME,
     PARENT_NODE_ID,
-    PROGRESS_FLAGS,
     QUARTER,
     TREE_LEVEL,
     WEEK_NUMBER,
     WEEK_START,
 )
 from models.registry.schema import Column, Table, names
+from models.registry.values import JUDGED_ON, PROGRESS_FLAGS, WARNING_LEVELS
 
 # A revenue node's children sum to it: needs whole quarters, so dbt tests it, not pandera.
 CHILDREN_SUM_TO_PARENT = {
@@ -204,18 +202,8 @@ RPT_PROGRESS_WEEKLY = Table(
     key=("quarter", "week_start", "node_id", "metric"),
     row_rules=(
         rules.WEEK_START_IS_MONDAY,
-        rules.completion_rule(
-            "week_completion_is_week_actual_over_week_target",
-            "week_actual",
-            "week_target",
-            "week_completion",
-        ),
-        rules.completion_rule(
-            "completion_to_date_is_actual_over_target_to_date",
-            "actual_to_date",
-            "target_to_date",
-            "completion_to_date",
-        ),
+        rules.WEEK_COMPLETION_IS_WEEK_ACTUAL_OVER_WEEK_TARGET,
+        rules.COMPLETION_TO_DATE_IS_ACTUAL_OVER_TARGET_TO_DATE,
         rules.PROGRESS_NON_NEGATIVE_UNLESS_RATE,
         rules.NODE_PATH_MATCHES_DIMENSION,
     ),
@@ -244,7 +232,7 @@ RPT_WARNINGS = Table(
         NODE_NAME.but(description="Node name."),
         DIMENSION,
         METRIC,
-        Column("level", "varchar", "amber or red.", isin=tuple(WARNING_LEVELS)),
+        Column("level", "varchar", "amber or red.", isin=WARNING_LEVELS),
         Column("completion", "double", "Week completion (rates: completion to date).", ge=0),
         Column("threshold", "double", "The line crossed (amber or red).", gt=0),
         Column(

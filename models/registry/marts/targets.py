@@ -1,0 +1,24 @@
+"""The target tree mart, fct_target_tree: rpt_target_tree's columns plus the quarter's dates."""
+
+from models.registry import row_rules as rules
+from models.registry.published.targets import RPT_TARGET_TREE
+from models.registry.schema import Column, Table
+
+FCT_TARGET_TREE = Table(
+    name="fct_target_tree",
+    description=(
+        "The target tree, quarter x node x metric (DESIGN section 7): revenue on every node, "
+        "new-customer count, new-product and core units, KPI rates, responsibility slices. "
+        "target_value is as of the quarter's as-of date; original_target_value as planned; "
+        "revision_* describe the revision in effect on that node and metric. Quarter-keyed "
+        "and incremental (delete+insert by quarter): a backfill of one quarter touches no other."
+    ),
+    columns=(
+        *(column for column in RPT_TARGET_TREE.columns if column.name != "as_of_date"),
+        Column("quarter_start_date", "date", "First day of the quarter."),
+        Column("quarter_end_date", "date", "Last day of the quarter."),
+        RPT_TARGET_TREE.column("as_of_date"),
+    ),
+    key=RPT_TARGET_TREE.key,
+    row_rules=(*RPT_TARGET_TREE.row_rules, rules.AS_OF_DATE_WITHIN_QUARTER),
+)

@@ -47,17 +47,24 @@ def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate_small_world(tmp_path_factory.mktemp("demo_sources")).sources_dir
 
 
+@pytest.hookimpl(trylast=True)  # after pytest has grouped tests by their fixtures
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest work units first (tests/work_units.py); xdist hands them out in this order."""
+    from tests.work_units import longest_first
+
+    items[:] = [items[i] for i in longest_first([item.nodeid for item in items])]
+
+
 def pytest_xdist_make_scheduler(config, log):
-    """Keep tests that share expensive fixtures on one xdist worker (`make test` runs two).
+    """Keep tests that share expensive fixtures on one xdist worker (`make test` runs two),
+    and hand out the units in collection order (longest first), not by test count."""
+    from xdist.scheduler import LoadScopeScheduling
 
-    Each test file stays whole (its module fixtures build one dbt world); the reliability
-    suite shares session fixtures across its files, so it is scheduled as one unit.
-    """
-    from xdist.scheduler import LoadFileScheduling
+    from tests.work_units import work_unit
 
-    class SharedFixtureScheduling(LoadFileScheduling):
+    class SharedFixtureScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return "tests/reliability" if path.startswith("tests/reliability/") else path
+            return work_unit(nodeid)
 
+    config.option.loadscopereorder = False
     return SharedFixtureScheduling(config, log)

@@ -9,6 +9,7 @@
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliInvocation, dbt_assets
@@ -23,8 +24,13 @@ from orchestration.run_window import (  # noqa: F401 - re-exported for older imp
 )
 from orchestration.settings import Settings
 from orchestration.transform.dagster_cli import ExplicitEnvDbtCliResource
-from orchestration.transform.dbt_invocation import failures_in
-from orchestration.transform.project import dbt_env, dbt_project, snapshot_plan
+from orchestration.transform.dbt_invocation import failures_in, save_parse_state
+from orchestration.transform.project import (
+    dbt_env,
+    dbt_project,
+    parse_state_path,
+    snapshot_plan,
+)
 from orchestration.transform.translator import SalesTargetsTranslator
 from orchestration.warehouse import warehouse_lock
 
@@ -65,8 +71,9 @@ def validate_plan(settings: Settings, required_quarters: list[str]) -> None:
     )
 
 
-def stream_and_tidy(invocation: DbtCliInvocation) -> Iterator:
-    """Stream a dbt invocation's events, then remove its target folder.
+def stream_and_tidy(invocation: DbtCliInvocation, parse_state: Path | None = None) -> Iterator:
+    """Stream a dbt invocation's events, keep its partial-parse file at `parse_state`
+    (`parse_state_path`), then remove its target folder.
 
     dagster-dbt gives every invocation a folder of its own (manifest, run results, logs:
     several MB); a nightly pipeline would pile them up in dbt_project/target. A failed
@@ -87,6 +94,8 @@ def stream_and_tidy(invocation: DbtCliInvocation) -> Iterator:
             + "; ".join(failure.describe() for failure in failures)
             + f" (run results: {results})",
         ) from exc
+    if parse_state is not None:
+        save_parse_state(invocation.target_path, parse_state)
     shutil.rmtree(invocation.target_path, ignore_errors=True)
 
 
@@ -99,10 +108,11 @@ def build_dbt(
     """The pipeline's `dbt build` of the op's selection, holding the warehouse lock."""
     with warehouse_lock(settings):
         snapshot_plan(settings)
+        parse_state = parse_state_path(settings)
         invocation = dbt.cli_with_env(
-            PIPELINE_BUILD, env=dbt_env(settings, window), context=context
+            PIPELINE_BUILD, env=dbt_env(settings, window), context=context, parsed=parse_state
         )
-        yield from stream_and_tidy(invocation)
+        yield from stream_and_tidy(invocation, parse_state)
 
 
 def build_dbt_assets(

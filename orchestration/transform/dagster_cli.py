@@ -23,6 +23,8 @@ from dagster_dbt.asset_utils import (
     get_updated_cli_invocation_params_for_context,
 )
 
+from orchestration.transform.dbt_invocation import start_from_parse_state
+
 DBT_INDIRECT_SELECTION_ENV = "DBT_INDIRECT_SELECTION"
 
 
@@ -35,7 +37,10 @@ class ExplicitEnvDbtCliResource(DbtCliResource):
         *,
         env: Mapping[str, str],
         context: dg.AssetExecutionContext,
+        parsed: Path | None = None,
     ) -> DbtCliInvocation:
+        """`parsed` is a partial-parse file to start from when it exists (else dagster-dbt
+        copies the project's, from dbt_project/target)."""
         cleaned_args, selects, excludes = extract_runtime_selection_from_args(args)
         params = get_updated_cli_invocation_params_for_context(
             context=context,
@@ -67,6 +72,8 @@ class ExplicitEnvDbtCliResource(DbtCliResource):
                         *(["--target", self.target] if self.target else [])]  # fmt: skip
         if not target_path.is_absolute():
             target_path = project_dir.joinpath(target_path)
+        if parsed is not None:
+            start_from_parse_state(target_path, parsed)
         return DbtCliInvocation.run(
             args=[
                 self.dbt_executable,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from orchestration.partitions import QuarterWindow
 
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 TELEMETRY_OFF = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
@@ -56,6 +58,26 @@ def project_env(
     if indirect_selection is not None:
         env["DBT_INDIRECT_SELECTION"] = indirect_selection
     return env
+
+
+def start_from_parse_state(target_path: Path, parse_state: Path) -> None:
+    """Put the saved partial-parse file where dbt will read it (dbt checks it is valid for
+    this project, profile and vars, and re-parses whatever changed)."""
+    if parse_state.exists():
+        target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parse_state, target_path / PARTIAL_PARSE_FILE)
+
+
+def save_parse_state(target_path: Path, parse_state: Path) -> None:
+    """Keep dbt's partial-parse file for the next invocation, replaced in one step (a
+    killed copy never leaves half a file)."""
+    parsed = target_path / PARTIAL_PARSE_FILE
+    if not parsed.exists():
+        return
+    parse_state.parent.mkdir(parents=True, exist_ok=True)
+    partial = parse_state.with_name(f".{parse_state.name}.tmp")
+    shutil.copyfile(parsed, partial)
+    os.replace(partial, parse_state)
 
 
 @dataclass(frozen=True)
@@ -141,6 +163,8 @@ class DbtInvocation:
 
     `work_dir` keeps dbt's target/ and logs/ out of the project (and is the working
     directory); without it dbt writes to the project's target/, where the manifest lives.
+    `parse_state` is a partial-parse file dbt starts from and that a successful run
+    replaces, so a fresh target folder need not re-parse the whole project.
     """
 
     arguments: tuple[str, ...]
@@ -148,6 +172,7 @@ class DbtInvocation:
     env: Mapping[str, str] = field(default_factory=dict)
     dbt_vars: Mapping[str, object] | None = None
     work_dir: Path | None = None
+    parse_state: Path | None = None
 
     @property
     def target_path(self) -> Path:
@@ -174,6 +199,8 @@ class DbtInvocation:
         results_file = self.target_path / "run_results.json" if self.work_dir else None
         if results_file is not None:
             results_file.unlink(missing_ok=True)
+        if self.parse_state is not None:
+            start_from_parse_state(self.target_path, self.parse_state)
         command = self.command()
         completed = subprocess.run(
             command,
@@ -189,6 +216,8 @@ class DbtInvocation:
             if results_file is not None and results_file.exists()
             else None
         )
+        if self.parse_state is not None and completed.returncode == 0:
+            save_parse_state(self.target_path, self.parse_state)
         return DbtResult(
             command=command,
             returncode=completed.returncode,

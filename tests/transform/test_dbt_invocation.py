@@ -148,3 +148,24 @@ def test_a_failed_pipeline_build_fails_the_step_naming_the_model(tmp_path):
         f" (run results: {tmp_path / 'run_results.json'})"
     )
     assert (tmp_path / "run_results.json").exists()  # kept for inspection
+
+
+@pytest.mark.slow
+def test_a_data_dirs_saved_parse_spares_its_next_invocation_a_full_parse(tmp_path):
+    import json
+
+    from orchestration.transform.project import parse_state_path, snapshot_plan
+
+    settings = Settings.from_env().with_data_dir(tmp_path / "data")
+    snapshot_plan(settings)
+    parsed_paths = []
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        invocation = pipeline_invocation(settings, ["parse"], work_dir=tmp_path / name)
+        invocation.run().raise_for_failure(f"the {name} parse")
+        perf = json.loads((invocation.target_path / "perf_info.json").read_text())
+        parsed_paths.append((perf["path_count"], perf["parsed_path_count"]))
+        assert parse_state_path(settings).exists()
+    (files, first), (files_again, second) = parsed_paths
+    assert files == files_again and first == files  # no saved parse: every file parsed
+    assert second == 0  # nothing changed since: every file came from the saved parse

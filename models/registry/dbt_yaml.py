@@ -18,7 +18,9 @@ GENERATED_HEADER = (
 
 
 def column_entry(column: Column, enforced: bool = True, is_key: bool = False) -> dict[str, object]:
-    """A column block; `enforced` adds the not-null constraint dbt's contract applies."""
+    """A column block. Under an enforced contract a required column gets dbt's not-null
+    constraint, which DuckDB enforces as the table is written; a `not_null` test would only
+    check it again (dbt's advice), so it gets the test only where nothing enforces it."""
     entry: dict[str, object] = {
         "name": column.name,
         "description": column.description,
@@ -28,7 +30,8 @@ def column_entry(column: Column, enforced: bool = True, is_key: bool = False) ->
     if not column.nullable:
         if enforced:
             entry["constraints"] = [{"type": "not_null"}]
-        tests.append("not_null")
+        else:
+            tests.append("not_null")
     if column.unique or is_key:
         tests.append("unique")
     if column.isin is not None:

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from models.registry.published import PUBLISHED_TABLES
 from orchestration.settings import Settings
 from orchestration.transform.dbt_invocation import DbtInvocation, project_env
 from tests.actuals.actuals_world import (
@@ -392,3 +393,37 @@ def test_backfills_are_reproducible_and_touch_no_other_quarter(built: Run) -> No
     assert after_changes == first
     # the other quarter was built too (its tables are not empty)
     assert all(count > 0 for count in built.q4_row_counts.values()), built.q4_row_counts
+
+
+REPORTING_TABLES_BUILT = (
+    "select table_name from information_schema.tables where table_schema = 'reporting'"
+)
+
+
+def test_the_warehouse_enforces_every_required_published_column(built: Run) -> None:
+    """Required columns of contract-enforced rpt_* tables carry no `not_null` test: DuckDB's
+    NOT NULL (dbt's contract constraint) must hold each of them, and refuse a null."""
+    built_tables = {name for (name,) in query(built, REPORTING_TABLES_BUILT)}
+    assert set(REPORTING_TABLES) <= built_tables
+    required = {
+        (table.name, column.name)
+        for table in PUBLISHED_TABLES.values()
+        if table.contract_enforced and table.name in built_tables
+        for column in table.columns
+        if not column.nullable
+    }
+    not_null = set(
+        query(
+            built,
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'reporting' and is_nullable = 'NO'",
+        )
+    )
+    assert not_null == required
+    with duckdb.connect(str(built.warehouse)) as connection:
+        connection.execute("begin")
+        with pytest.raises(duckdb.ConstraintException, match="rpt_warnings.threshold"):
+            connection.execute(
+                "update reporting.rpt_warnings set threshold = null where quarter = ?", [QUARTER]
+            )
+        connection.execute("rollback")

@@ -52,6 +52,7 @@ def test_the_yaml_holds_the_registry_columns_in_order_with_types_and_not_null():
     assert list(columns)[:4] == ["quarter", "week_start", "week_number", "node_id"]
     assert columns["threshold"]["data_type"] == "double"
     assert columns["threshold"]["constraints"] == [{"type": "not_null"}]
+    assert "not_null" not in columns["threshold"].get("data_tests", [])  # DuckDB enforces it
     assert "constraints" not in columns["owner_rep_id"]  # nullable
     assert {"accepted_values": {"arguments": {"values": ["amber", "red"]}}} in columns["level"][
         "data_tests"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,6 +50,20 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
+def _selection_without(
+    definitions: dg.Definitions, leave_out: Collection[str]
+) -> list[dg.AssetKey] | None:
+    """Every asset of the job except those named in `leave_out`; None for all of them."""
+    if not leave_out:
+        return None
+    keys = definitions.resolve_asset_graph().get_all_asset_keys()
+    names = {key.to_user_string(): key for key in keys}
+    unknown = sorted(set(leave_out) - set(names))
+    if unknown:
+        raise ValueError(f"no asset named {', '.join(unknown)} to leave out")
+    return sorted((key for name, key in names.items() if name not in leave_out), key=str)
+
+
 def run_quarters(
     settings: Settings,
     first: date,
@@ -57,14 +72,16 @@ def run_quarters(
     instance: dg.DagsterInstance | None = None,
     log_level: str = "INFO",
     restate: bool = False,
+    leave_out: Collection[str] = (),
 ) -> RunOutcome:
     """Materialize every asset for one quarter, or for a range as one backfill run.
 
     `restate` recomputes closed quarters with every status change known today (late refunds
     and cancellations); without it a closed quarter keeps the numbers as of its last day.
+    `leave_out` names assets not to materialize (e.g. `published/dbt_docs`).
     """
     window = RunWindow.from_quarters(first, last, as_of=as_of, restate=restate)
-    return run_window(settings, window, instance=instance, log_level=log_level)
+    return run_window(settings, window, instance=instance, log_level=log_level, leave_out=leave_out)
 
 
 def run_window(
@@ -72,6 +89,7 @@ def run_window(
     window: RunWindow,
     instance: dg.DagsterInstance | None = None,
     log_level: str = "INFO",
+    leave_out: Collection[str] = (),
 ) -> RunOutcome:
     """Run the quarter job for `window` in this process, holding the warehouse lock."""
     if not window.partitioned:
@@ -79,12 +97,15 @@ def run_window(
     ensure_manifest(settings)
     from orchestration.definitions import QUARTER_JOB, build_definitions
 
-    job = build_definitions(settings).resolve_job_def(QUARTER_JOB)
+    definitions = build_definitions(settings)
+    job = definitions.resolve_job_def(QUARTER_JOB)
+    selection = _selection_without(definitions, leave_out)
     started = time.monotonic()
     with warehouse_lock(settings):
         result = job.execute_in_process(
             instance=instance or dagster_instance(settings),
             partition_key=window.partition_key,
+            asset_selection=selection,
             tags=window.run_tags(settings.fiscal_year_start_month),
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             raise_on_error=False,

@@ -20,7 +20,7 @@ import pytest
 from orchestration.demo_sources.org import LAGGING_GROUPS
 from orchestration.runner import run_quarters
 from orchestration.settings import Settings
-from tests.conftest import REFERENCE_DATE, generate_small_world
+from tests.conftest import DOCS_AND_REPORT, REFERENCE_DATE, generate_small_world
 from tests.reference import flags, reference
 
 pytestmark = pytest.mark.slow
@@ -35,9 +35,16 @@ def published(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"reference_seed{request.param}")
     settings = generate_small_world(folder, seed=request.param, dirty_share=0.0)
     outcome = run_quarters(
-        settings, FIRST, LAST, as_of=AS_OF, instance=dg.DagsterInstance.ephemeral()
+        settings,
+        FIRST,
+        LAST,
+        as_of=AS_OF,
+        instance=dg.DagsterInstance.ephemeral(),
+        leave_out=DOCS_AND_REPORT,
     )
     assert outcome.success, outcome.error
+    assert "published/reporting_store" in outcome.materialized
+    assert set(DOCS_AND_REPORT).isdisjoint(outcome.materialized)
     sources = reference.read_sources(settings.sources_dir, settings.plan_dir)
     store = duckdb.connect(str(settings.reporting_path), read_only=True)
     yield sources, store

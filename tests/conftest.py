@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from orchestration.settings import Settings
+from orchestration.settings import Settings, sqlite_url
 
 # Tests never phone home and never touch the developer's DAGSTER_HOME or data/.
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -48,6 +50,52 @@ def generate_small_world(folder: Path, seed: int = 7, **options) -> Settings:
 def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo CRM + order system, generated once per test session (read-only for tests)."""
     return generate_small_world(tmp_path_factory.mktemp("demo_sources")).sources_dir
+
+
+@dataclass(frozen=True)
+class PublishedDemo:
+    """The small demo world after one Dagster run of 2026Q2..2026Q3 with every asset
+    materialized. Tests never change it: each takes a copy of its data dir."""
+
+    settings: Settings
+    first_run: object  # orchestration.runner.RunOutcome
+
+    def copy_into(self, folder: Path, sources_dir: Path | None = None) -> Settings:
+        """The data dir (warehouse, store, Parquet link and versions, docs) copied to
+        `folder`, reading `sources_dir` (default: the session's read-only demo sources)."""
+        shutil.copytree(self.settings.data_dir, folder, symlinks=True)
+        copied = settings_in(folder)
+        if sources_dir is None:
+            return replace(
+                copied,
+                crm_database_url=self.settings.crm_database_url,
+                orders_database_url=self.settings.orders_database_url,
+            )
+        return replace(
+            copied,
+            crm_database_url=sqlite_url(sources_dir / "crm.sqlite"),
+            orders_database_url=sqlite_url(sources_dir / "orders.sqlite"),
+        )
+
+
+@pytest.fixture(scope="session")
+def published_demo(tmp_path_factory: pytest.TempPathFactory, demo_sources: Path) -> PublishedDemo:
+    """One run of two quarters shared by the end-to-end, as-of and browser tests (one xdist
+    work unit, tests/work_units.py): each of them used to run the same quarters itself."""
+    import dagster as dg
+
+    from orchestration.runner import run_quarters
+
+    settings = replace(
+        settings_in(tmp_path_factory.mktemp("published_demo")),
+        crm_database_url=sqlite_url(demo_sources / "crm.sqlite"),
+        orders_database_url=sqlite_url(demo_sources / "orders.sqlite"),
+    )
+    first = run_quarters(
+        settings, date(2026, 4, 1), date(2026, 7, 1), instance=dg.DagsterInstance.ephemeral()
+    )
+    assert first.success, first.error
+    return PublishedDemo(settings, first)
 
 
 @pytest.hookimpl(trylast=True)  # after pytest has grouped tests by their fixtures

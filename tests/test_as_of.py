@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -20,8 +19,7 @@ import duckdb
 import pytest
 
 from orchestration.runner import run_quarters
-from orchestration.settings import sqlite_url
-from tests.conftest import DOCS_AND_REPORT, settings_in
+from tests.conftest import DOCS_AND_REPORT
 
 pytestmark = pytest.mark.slow
 
@@ -112,20 +110,15 @@ def revenue_changed_after_close(orders_db, warehouse_path) -> Decimal:
     return sum((Decimal(amount) for line_id, amount in lines if line_id in accepted), Decimal(0))
 
 
-def test_late_refunds_leave_a_closed_quarter_identical_until_restated(tmp_path, demo_sources):
+def test_late_refunds_leave_a_closed_quarter_identical_until_restated(
+    tmp_path, demo_sources, published_demo
+):
+    """Starts from the shared run of 2026Q2..2026Q3 (a copy of its data dir and sources)."""
     sources = tmp_path / "sources"
     shutil.copytree(demo_sources, sources)
-    settings = replace(
-        settings_in(tmp_path / "data"),
-        crm_database_url=sqlite_url(sources / "crm.sqlite"),
-        orders_database_url=sqlite_url(sources / "orders.sqlite"),
-    )
+    settings = published_demo.copy_into(tmp_path / "data", sources_dir=sources)
     instance = dg.DagsterInstance.ephemeral()
 
-    first = run_quarters(
-        settings, CLOSED_QUARTER_START, instance=instance, leave_out=DOCS_AND_REPORT
-    )
-    assert first.success, first.error
     before = published_rows_digest(settings.reporting_path, CLOSED_QUARTER)
     revenue_before = total_revenue(settings.reporting_path, CLOSED_QUARTER)
     assert len(before) >= 8, before
@@ -137,6 +130,7 @@ def test_late_refunds_leave_a_closed_quarter_identical_until_restated(tmp_path, 
         already_late + refunded_revenue
     )
 
+    # a backfill of the closed quarter alone, after the refunds reached the source
     backfilled = run_quarters(
         settings, CLOSED_QUARTER_START, instance=instance, leave_out=DOCS_AND_REPORT
     )

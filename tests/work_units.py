@@ -5,7 +5,9 @@ A work unit runs whole on one worker, so an expensive fixture is built once:
 - the reliability suite, whose session fixtures (frozen world, background runs, crash
   chain) serve its files, except the two that build worlds of their own;
 - one seed of the reference recomputation: each seed is a world of its own, so the two
-  seeds can be built on the two workers at the same time.
+  seeds can be built on the two workers at the same time;
+- the tests that start from the shared run of the demo world (`published_demo` in
+  tests/conftest.py): end-to-end, as-of and the report in a browser.
 
 xdist hands out units in collection order; by default it puts the units with the most
 tests first, which sends the one-test end-to-end files last and leaves one worker running
@@ -19,16 +21,20 @@ RELIABILITY = "tests/reliability"
 # reliability files that use none of its session fixtures: free to run on the other worker
 OWN_WORLDS = {"tests/reliability/test_schema_drift.py", "tests/reliability/test_source_outages.py"}
 SPLIT_BY_PARAMETER = {"tests/reference/test_reference_recomputation.py"}
+PUBLISHED_DEMO = "published demo world"
+PUBLISHED_DEMO_FILES = {
+    "tests/test_end_to_end.py",
+    "tests/test_as_of.py",
+    "tests/report/test_report_browser.py",
+}
 
 LONGEST_FIRST = (
     RELIABILITY,
+    PUBLISHED_DEMO,
     "tests/reference/test_reference_recomputation.py[seed7]",
     "tests/reference/test_reference_recomputation.py[seed23]",
-    "tests/test_as_of.py",
-    "tests/test_end_to_end.py",
     "tests/dbt/test_staging.py",
     "tests/plan/test_plan_tree_dbt.py",
-    "tests/report/test_report_browser.py",
     "tests/actuals/test_actuals_dbt.py",
     "tests/plan/test_plan_contract.py",
     "tests/execution/test_execution_dbt.py",
@@ -43,6 +49,8 @@ def work_unit(nodeid: str) -> str:
     path, _, name = nodeid.partition("::")
     if path.startswith(f"{RELIABILITY}/") and path not in OWN_WORLDS:
         return RELIABILITY
+    if path in PUBLISHED_DEMO_FILES:
+        return PUBLISHED_DEMO
     if path in SPLIT_BY_PARAMETER and name.endswith("]"):
         return path + name[name.index("[") :]
     return path

@@ -64,7 +64,8 @@ def test_a_broken_project_names_the_project_and_keeps_the_old_page(settings, tmp
     old_page.write_text("previous docs")
     (project / "models" / "broken.sql").write_text("select {{ not_a_macro() }}\n")
 
-    with pytest.raises(RuntimeError, match=r"`dbt docs generate --static[^`]*` failed for .*dbt_project") as failure:
+    failed_for_project = r"`dbt docs generate --static[^`]*` failed for .*dbt_project"
+    with pytest.raises(RuntimeError, match=failed_for_project) as failure:
         generate_dbt_docs(settings)
     assert "Compilation Error in model broken (models/broken.sql)" in str(failure.value)
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from orchestration.report.browser import find_chromium
-from orchestration.settings import Settings, sqlite_url
-from tests.conftest import DOCS_AND_REPORT, settings_in
+from orchestration.settings import Settings
+from tests.conftest import settings_in
 from tests.report.report_store import write_store
 
 
@@ -27,28 +25,10 @@ def fixture_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Setting
 
 
 @pytest.fixture(scope="session")
-def pipeline_settings(tmp_path_factory: pytest.TempPathFactory, demo_sources: Path) -> Settings:
-    """A store published by the real pipeline: quarter 2026Q3 of the small demo world."""
-    import dagster as dg
-
-    from orchestration.runner import run_quarters
-
-    settings = settings_in(tmp_path_factory.mktemp("report_pipeline"))
-    settings = replace(
-        settings,
-        crm_database_url=sqlite_url(demo_sources / "crm.sqlite"),
-        orders_database_url=sqlite_url(demo_sources / "orders.sqlite"),
-    )
-    # the test renders the report itself, from the published store
-    outcome = run_quarters(
-        settings,
-        date(2026, 7, 1),
-        instance=dg.DagsterInstance.ephemeral(),
-        leave_out=DOCS_AND_REPORT,
-    )
-    assert outcome.success, outcome.error
-    assert settings.reporting_path.exists()
-    return settings
+def pipeline_settings(tmp_path_factory: pytest.TempPathFactory, published_demo) -> Settings:
+    """A store published by the real pipeline: 2026Q2..2026Q3 of the small demo world (a
+    copy of the shared run's data dir: the test renders the report into it)."""
+    return published_demo.copy_into(tmp_path_factory.mktemp("report_pipeline") / "data")
 
 
 def _install_chromium() -> str | None:

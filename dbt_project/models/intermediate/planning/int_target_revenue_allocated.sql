@@ -1,4 +1,3 @@
-{# Longer than 250 lines: one cents cascade (total > segments > groups > reps > slices), each level read by the next. #}
 {#- A table, not a view: its data tests and the models downstream each read it, and as a
     view every reader recomputed it from the raw version logs. -#}
 {{ config(materialized="table") }}
@@ -6,13 +5,10 @@
 {#-
     The revenue target of every node of every quarter's tree, in cents, twice: as planned
     (scenario 'original') and with the revisions known on the quarter's as-of date
-    (scenario 'current').
-
-    total -> customer / product / team-tier segments by share; tier -> groups; group ->
-    reps; a responsibility is share x its owners' team targets, split among the owners by
-    those targets. Every
-    split is exact to the cent (largest remainder). A revised revenue target is pinned: its
-    siblings share what is left of the parent, and its children split the new value.
+    (scenario 'current'): the splits of int_revenue_splits_allocated (total, segments,
+    groups, reps), and the responsibility slices cut from them. A responsibility is share x
+    its owners' team targets, split among the owners by those targets (largest remainder);
+    a revised slice or owner is pinned, as in the splits.
 -#}
 {%- set carried = ["dimension", "node_name", "level"] -%}
 
@@ -23,49 +19,6 @@ scenarios as (
     select 'original' as scenario
     union all
     select 'current' as scenario
-
-),
-
-quarters as (
-
-    select
-        quarter,
-        revenue_target,
-        revenue_growth,
-        planned_baseline_revenue
-
-    from {{ ref('int_plan_quarters_resolved') }}
-    where is_planned
-
-),
-
-baselines as (
-
-    select
-        quarter,
-        measured_revenue
-
-    from {{ ref('int_quarter_baselines_measured') }}
-
-),
-
--- explicit, or last quarter's actual (as the plan states it, else as measured) x (1 + growth)
-quarter_totals as (
-
-    select
-        quarters.quarter,
-        case
-            when quarters.revenue_target is not null then quarters.revenue_target
-            else round(
-                coalesce(quarters.planned_baseline_revenue, baselines.measured_revenue)
-                * (1 + quarters.revenue_growth),
-                2
-            )
-        end as revenue_target
-
-    from quarters
-    left join baselines
-        on baselines.quarter = quarters.quarter
 
 ),
 
@@ -81,116 +34,20 @@ revenue_pins as (
 
 ),
 
-total_node as (
+splits as (
 
     select
-        scenarios.scenario,
-        quarter_totals.quarter,
-        'total' as node_id,
-        coalesce(
-            case when scenarios.scenario = 'current' then revenue_pins.pinned_cents end,
-            {{ dbt.safe_cast('round(quarter_totals.revenue_target * 100, 0)', dbt.type_bigint()) }}
-        ) as amount_cents
+        scenario,
+        quarter,
+        node_id,
+        parent_node_id,
+        dimension,
+        level,
+        node_name,
+        is_partition_of_parent,
+        amount_cents
 
-    from quarter_totals
-    cross join scenarios
-    left join revenue_pins
-        on revenue_pins.quarter = quarter_totals.quarter
-        and revenue_pins.node_id = 'total'
-    where quarter_totals.revenue_target is not null
-
-),
-
-segment_children as (
-
-    select
-        segments.dimension,
-        segments.node_name,
-        1 as level,
-        scenarios.scenario,
-        segments.quarter,
-        'total' as parent_node_id,
-        segments.dimension as allocation_set,
-        segments.node_id,
-        segments.share as weight,
-        case when scenarios.scenario = 'current' then revenue_pins.pinned_cents end
-            as pinned_cents
-
-    from {{ ref('int_plan_segments_resolved') }} as segments
-    cross join scenarios
-    left join revenue_pins
-        on revenue_pins.quarter = segments.quarter
-        and revenue_pins.node_id = segments.node_id
-
-),
-
-segment_nodes as (
-
-    {{ allocate_largest_remainder(
-        'total_node', 'segment_children', carried, weights_are_fractions=true
-    ) }}
-
-),
-
-group_children as (
-
-    select
-        'team' as dimension,
-        groups.group_name as node_name,
-        2 as level,
-        scenarios.scenario,
-        groups.quarter,
-        groups.parent_node_id,
-        'groups' as allocation_set,
-        groups.node_id,
-        groups.allocation_fraction as weight,
-        case when scenarios.scenario = 'current' then revenue_pins.pinned_cents end
-            as pinned_cents
-
-    from {{ ref('int_team_groups_weighted') }} as groups
-    cross join scenarios
-    left join revenue_pins
-        on revenue_pins.quarter = groups.quarter
-        and revenue_pins.node_id = groups.node_id
-
-),
-
-group_nodes as (
-
-    {{ allocate_largest_remainder(
-        'segment_nodes', 'group_children', carried, weights_are_fractions=true
-    ) }}
-
-),
-
-rep_children as (
-
-    select
-        'team' as dimension,
-        reps.rep_name as node_name,
-        3 as level,
-        scenarios.scenario,
-        reps.quarter,
-        reps.parent_node_id,
-        'reps' as allocation_set,
-        reps.node_id,
-        reps.allocation_fraction as weight,
-        case when scenarios.scenario = 'current' then revenue_pins.pinned_cents end
-            as pinned_cents
-
-    from {{ ref('int_team_reps_weighted') }} as reps
-    cross join scenarios
-    left join revenue_pins
-        on revenue_pins.quarter = reps.quarter
-        and revenue_pins.node_id = reps.node_id
-
-),
-
-rep_nodes as (
-
-    {{ allocate_largest_remainder(
-        'group_nodes', 'rep_children', carried, weights_are_fractions=true
-    ) }}
+    from {{ ref('int_revenue_splits_allocated') }}
 
 ),
 
@@ -220,18 +77,15 @@ owner_team_targets as (
         responsibilities.owner_node_id,
         responsibilities.node_name,
         responsibilities.share,
-        coalesce(group_nodes.amount_cents, rep_nodes.amount_cents, 0) as team_cents
+        coalesce(team_nodes.amount_cents, 0) as team_cents
 
     from responsibilities
     cross join scenarios
-    left join group_nodes
-        on group_nodes.scenario = scenarios.scenario
-        and group_nodes.quarter = responsibilities.quarter
-        and group_nodes.node_id = responsibilities.owner_team_node_id
-    left join rep_nodes
-        on rep_nodes.scenario = scenarios.scenario
-        and rep_nodes.quarter = responsibilities.quarter
-        and rep_nodes.node_id = responsibilities.owner_team_node_id
+    -- the owner's group or rep node
+    left join splits as team_nodes
+        on team_nodes.scenario = scenarios.scenario
+        and team_nodes.quarter = responsibilities.quarter
+        and team_nodes.node_id = responsibilities.owner_team_node_id
     where responsibilities.owner_node_id is not null
 
 ),
@@ -257,10 +111,11 @@ responsibility_nodes as (
 
     from responsibilities
     cross join scenarios
-    inner join segment_nodes as source_nodes
+    inner join splits as source_nodes
         on source_nodes.scenario = scenarios.scenario
         and source_nodes.quarter = responsibilities.quarter
         and source_nodes.node_id = responsibilities.source_node_id
+        and source_nodes.level = 1
     left join (
         select scenario, quarter, node_id, sum(team_cents) as team_cents
         from owner_team_targets
@@ -311,59 +166,14 @@ all_nodes as (
         scenario,
         quarter,
         node_id,
-        cast(null as {{ dbt.type_string() }}) as parent_node_id,
-        'total' as dimension,
-        0 as level,
-        'Total' as node_name,
-        false as is_partition_of_parent,
-        amount_cents
-
-    from total_node
-
-    union all
-
-    select
-        scenario,
-        quarter,
-        node_id,
         parent_node_id,
         dimension,
         level,
         node_name,
-        true as is_partition_of_parent,
+        is_partition_of_parent,
         amount_cents
 
-    from segment_nodes
-
-    union all
-
-    select
-        scenario,
-        quarter,
-        node_id,
-        parent_node_id,
-        dimension,
-        level,
-        node_name,
-        true as is_partition_of_parent,
-        amount_cents
-
-    from group_nodes
-
-    union all
-
-    select
-        scenario,
-        quarter,
-        node_id,
-        parent_node_id,
-        dimension,
-        level,
-        node_name,
-        true as is_partition_of_parent,
-        amount_cents
-
-    from rep_nodes
+    from splits
 
     union all
 

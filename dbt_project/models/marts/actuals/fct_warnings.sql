@@ -1,4 +1,3 @@
-{# Longer than 250 lines: the line in effect, the run of weeks behind and the owner are one judgment per node-week. #}
 {#-
     Warning flags (DESIGN section 7): one row per quarter x reported week x node x metric
     that is behind pace. The measure is fct_progress_weekly.judged_completion (judged_on says
@@ -10,9 +9,10 @@
     vars default_amber_below / default_red_below). A week without a judgment (no target, no working day, in
     progress) is skipped. consecutive_weeks counts the weeks in a row
     (skipped weeks not counted, not breaking the run) below the warning line, this one
-    included. Owner: the rep of a rep node, the lead rep of a group (or of an owning group),
-    else the team answering for the node (head of sales for the total, the customer or
-    product team, the region's team, the responsibility's owners).
+    included. owner_rep_id: the rep who answers for a rep, group or responsibility-owner
+    node (int_node_owners_resolved); rpt_warnings names the team answering for any other
+    (head of sales for the total, the customer or product team, the region's team, the
+    responsibility's owners).
 -#}
 
 with
@@ -34,7 +34,6 @@ progress as (
         progress.node_id,
         progress.metric,
         progress.dimension,
-        progress.level,
         progress.node_name,
         progress.measure_kind,
         progress.quarter_target,
@@ -75,7 +74,6 @@ judged as (
         progress.node_id,
         progress.metric,
         progress.dimension,
-        progress.level,
         progress.node_name,
         progress.measure_kind,
         progress.judged_on,
@@ -108,7 +106,6 @@ runs as (
         judged.node_id,
         judged.metric,
         judged.dimension,
-        judged.level,
         judged.node_name,
         judged.measure_kind,
         judged.judged_on,
@@ -140,7 +137,6 @@ behind as (
         runs.node_id,
         runs.metric,
         runs.dimension,
-        runs.level,
         runs.node_name,
         runs.measure_kind,
         runs.judged_on,
@@ -161,67 +157,15 @@ behind as (
 
 ),
 
-groups as (
+owners as (
 
     select
-        group_id,
-        lead_rep_id
+        quarter,
+        node_id,
+        owner_rep_id,
+        owner_rep_name
 
-    from {{ ref('stg_crm__sales_groups') }}
-
-),
-
-reps as (
-
-    select
-        rep_id,
-        coalesce(rep_name, rep_id) as rep_name
-
-    from {{ ref('stg_crm__reps') }}
-
-),
-
-owned as (
-
-    select
-        behind.quarter,
-        behind.week_start,
-        behind.week_number,
-        behind.node_id,
-        behind.metric,
-        behind.dimension,
-        behind.level,
-        behind.node_name,
-        behind.measure_kind,
-        behind.judged_on,
-        behind.quarter_target,
-        behind.actual_to_date,
-        behind.target_to_date,
-        behind.remaining_working_days,
-        behind.required_daily_run_rate,
-        behind.completion,
-        behind.amber_below,
-        behind.red_below,
-        behind.consecutive_weeks,
-        case
-            when behind.dimension = 'team' and behind.level = 3
-                then {{ dbt.split_part('behind.node_id', "'/'", 4) }}
-            when behind.dimension = 'team' and behind.level = 2
-                then groups.lead_rep_id
-            when behind.dimension = 'responsibility' and behind.level = 3
-                then coalesce(owner_groups.lead_rep_id,
-                              {{ dbt.split_part('behind.node_id', "'/'", 3) }})
-        end as owner_rep_id
-
-    from behind
-    left join groups
-        on behind.dimension = 'team'
-        and behind.level = 2
-        and groups.group_id = {{ dbt.split_part('behind.node_id', "'/'", 3) }}
-    left join groups as owner_groups
-        on behind.dimension = 'responsibility'
-        and behind.level = 3
-        and owner_groups.group_id = {{ dbt.split_part('behind.node_id', "'/'", 3) }}
+    from {{ ref('int_node_owners_resolved') }}
 
 ),
 
@@ -229,38 +173,39 @@ final as (
 
     select
         -- keys
-        owned.quarter,
-        owned.week_start,
-        owned.week_number,
-        owned.node_id,
-        owned.metric,
+        behind.quarter,
+        behind.week_start,
+        behind.week_number,
+        behind.node_id,
+        behind.metric,
 
         -- flag
-        case when owned.completion < owned.red_below then 'red' else 'amber' end as level,
-        owned.completion,
-        case when owned.completion < owned.red_below then owned.red_below
-            else owned.amber_below end as threshold,
-        owned.amber_below,
-        owned.red_below,
-        cast(owned.consecutive_weeks as {{ dbt.type_int() }}) as consecutive_weeks,
+        case when behind.completion < behind.red_below then 'red' else 'amber' end as level,
+        behind.completion,
+        case when behind.completion < behind.red_below then behind.red_below
+            else behind.amber_below end as threshold,
+        behind.amber_below,
+        behind.red_below,
+        cast(behind.consecutive_weeks as {{ dbt.type_int() }}) as consecutive_weeks,
 
         -- who acts (rpt_warnings writes it out)
-        owned.owner_rep_id,
-        reps.rep_name as owner_rep_name,
+        owners.owner_rep_id,
+        owners.owner_rep_name,
 
         -- context
-        owned.node_name,
-        owned.dimension,
-        owned.measure_kind,
-        owned.judged_on,
-        owned.actual_to_date,
-        owned.target_to_date,
-        owned.remaining_working_days,
-        owned.required_daily_run_rate
+        behind.node_name,
+        behind.dimension,
+        behind.measure_kind,
+        behind.judged_on,
+        behind.actual_to_date,
+        behind.target_to_date,
+        behind.remaining_working_days,
+        behind.required_daily_run_rate
 
-    from owned
-    left join reps
-        on reps.rep_id = owned.owner_rep_id
+    from behind
+    left join owners
+        on owners.quarter = behind.quarter
+        and owners.node_id = behind.node_id
 
 )
 

@@ -1,0 +1,229 @@
+{#-
+    What each action of a run quarter achieved inside its window (int_action_windows_dated),
+    counted for its KPI (int_actions_measured turns the counts into the KPI):
+    - leads (kpi leads, new_customers): leads of the action's lead source created in the
+      window, and the distinct customers won from them (converted by the as-of date);
+    - customers (kpi repurchase_rate, churn_recall_rate): customers existing / churned at
+      the quarter's start, and those of them who ordered in the window;
+    - orders (kpi aov_lift): the existing segment's orders in the window and their revenue,
+      and the same last quarter (its orders with their status at its close).
+    One row per quarter x action; the window's counts its KPI does not use are null.
+-#}
+with
+
+quarters as (
+
+    select
+        quarter,
+        previous_quarter_start_date
+
+    from {{ ref('int_plan_quarters_resolved') }}
+
+),
+
+actions as (
+
+    select
+        quarter,
+        action_id,
+        kpi,
+        lead_source,
+        start_date,
+        as_of_date,
+        measured_until
+
+    from {{ ref('int_action_windows_dated') }}
+
+),
+
+leads as (
+
+    select
+        lead_id,
+        source,
+        customer_id,
+        {{ dbt.safe_cast('created_at', type_date()) }} as created_date,
+        {{ dbt.safe_cast('converted_at', type_date()) }} as converted_date
+
+    from {{ ref('stg_crm__leads') }}
+
+),
+
+lead_outcomes as (
+
+    select
+        actions.quarter,
+        actions.action_id,
+        count(leads.lead_id) as leads_created,
+        count(
+            distinct case
+                when leads.converted_date <= actions.as_of_date then leads.customer_id
+            end
+        ) as customers_won
+
+    from actions
+    inner join leads
+        on leads.source = actions.lead_source
+        and leads.created_date >= actions.start_date
+        and leads.created_date <= actions.measured_until
+    where actions.kpi in ('leads', 'new_customers')
+    group by actions.quarter, actions.action_id
+
+),
+
+customers as (
+
+    select
+        quarter,
+        customer_id,
+        lifecycle_at_start,
+        customer_segment,
+        was_returning_last_quarter
+
+    from {{ ref('int_customers_classified') }}
+
+),
+
+completed_orders as (
+
+    select
+        quarter,
+        order_id,
+        customer_id,
+        order_date,
+        is_in_quarter
+
+    from {{ ref('int_order_statuses_resolved') }}
+    where is_completed
+
+),
+
+order_amounts as (
+
+    select
+        order_id,
+        sum(net_amount) as net_amount
+
+    from {{ ref('stg_orders__order_lines') }}
+    group by order_id
+
+),
+
+customer_outcomes as (
+
+    select
+        actions.quarter,
+        actions.action_id,
+        count(
+            distinct case when customers.lifecycle_at_start = 'existing' then customers.customer_id end
+        ) as existing_at_start,
+        count(
+            distinct case when customers.lifecycle_at_start = 'churned' then customers.customer_id end
+        ) as churned_at_start,
+        count(
+            distinct case
+                when customers.lifecycle_at_start = 'existing'
+                    and completed_orders.order_id is not null then customers.customer_id
+            end
+        ) as existing_ordered,
+        count(
+            distinct case
+                when customers.lifecycle_at_start = 'churned'
+                    and completed_orders.order_id is not null then customers.customer_id
+            end
+        ) as churned_ordered
+
+    from actions
+    inner join customers
+        on customers.quarter = actions.quarter
+    left join completed_orders
+        on completed_orders.quarter = actions.quarter
+        and completed_orders.customer_id = customers.customer_id
+        and completed_orders.is_in_quarter
+        and completed_orders.order_date >= actions.start_date
+        and completed_orders.order_date <= actions.measured_until
+    where actions.kpi in ('repurchase_rate', 'churn_recall_rate')
+    group by actions.quarter, actions.action_id
+
+),
+
+window_existing_orders as (
+
+    select
+        actions.quarter,
+        actions.action_id,
+        count(distinct completed_orders.order_id) as orders,
+        sum(order_amounts.net_amount) as net_amount
+
+    from actions
+    inner join completed_orders
+        on completed_orders.quarter = actions.quarter
+        and completed_orders.is_in_quarter
+        and completed_orders.order_date >= actions.start_date
+        and completed_orders.order_date <= actions.measured_until
+    inner join customers
+        on customers.quarter = completed_orders.quarter
+        and customers.customer_id = completed_orders.customer_id
+        and customers.customer_segment = 'existing'
+    inner join order_amounts
+        on order_amounts.order_id = completed_orders.order_id
+    where actions.kpi = 'aov_lift'
+    group by actions.quarter, actions.action_id
+
+),
+
+-- the existing segment's orders last quarter (same rule as the quarter's aov_lift KPI)
+last_quarter_existing_orders as (
+
+    select
+        completed_orders.quarter,
+        count(distinct completed_orders.order_id) as orders,
+        sum(order_amounts.net_amount) as net_amount
+
+    from completed_orders
+    inner join quarters
+        on quarters.quarter = completed_orders.quarter
+    inner join customers
+        on customers.quarter = completed_orders.quarter
+        and customers.customer_id = completed_orders.customer_id
+    inner join order_amounts
+        on order_amounts.order_id = completed_orders.order_id
+    where not completed_orders.is_in_quarter
+        and completed_orders.order_date >= quarters.previous_quarter_start_date
+        and customers.was_returning_last_quarter
+    group by completed_orders.quarter
+
+),
+
+final as (
+
+    select
+        actions.quarter,
+        actions.action_id,
+        lead_outcomes.leads_created,
+        lead_outcomes.customers_won,
+        customer_outcomes.existing_at_start,
+        customer_outcomes.churned_at_start,
+        customer_outcomes.existing_ordered,
+        customer_outcomes.churned_ordered,
+        window_existing_orders.orders as window_orders,
+        window_existing_orders.net_amount as window_net_amount,
+        last_quarter_existing_orders.orders as last_quarter_orders,
+        last_quarter_existing_orders.net_amount as last_quarter_net_amount
+
+    from actions
+    left join lead_outcomes
+        on lead_outcomes.quarter = actions.quarter
+        and lead_outcomes.action_id = actions.action_id
+    left join customer_outcomes
+        on customer_outcomes.quarter = actions.quarter
+        and customer_outcomes.action_id = actions.action_id
+    left join window_existing_orders
+        on window_existing_orders.quarter = actions.quarter
+        and window_existing_orders.action_id = actions.action_id
+    left join last_quarter_existing_orders
+        on last_quarter_existing_orders.quarter = actions.quarter
+
+)
+
+select * from final

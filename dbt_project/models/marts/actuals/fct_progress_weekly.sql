@@ -23,6 +23,15 @@
     - no target, or none due in the week (no working day): not judged.
 -#}
 {%- set value_type = api.Column.numeric_type("numeric", 22, 6) -%}
+{#- every column `measured` computes, in the published order -#}
+{%- set measured_columns = [
+    "quarter", "week_start", "week_number", "node_id", "metric",
+    "parent_node_id", "dimension", "level", "node_name", "measure_kind",
+    "reported_through", "is_as_of_week", "is_complete_week", "remaining_working_days",
+    "quarter_target", "week_target", "week_actual", "week_completion",
+    "target_to_date", "actual_to_date", "completion_to_date",
+    "projected_quarter_end", "required_daily_run_rate",
+] -%}
 with
 
 paced as (
@@ -62,7 +71,7 @@ paced as (
 
 ),
 
-final as (
+measured as (
 
     select
         -- keys
@@ -125,7 +134,9 @@ final as (
 judged as (
 
     select
-        final.*,
+        {%- for column in measured_columns %}
+        {{ column }},
+        {%- endfor %}
         case
             when quarter_target is null or quarter_target <= 0 then null
             when not is_complete_week then null
@@ -142,15 +153,24 @@ judged as (
             when week_completion is not null then 'week'
         end as judged_on
 
-    from final
+    from measured
+
+),
+
+final as (
+
+    select
+        {%- for column in measured_columns %}
+        {{ column }},
+        {%- endfor %}
+        judged_on,
+        case judged_on
+            when 'to_date' then completion_to_date
+            when 'week' then week_completion
+        end as judged_completion
+
+    from judged
 
 )
 
-select
-    judged.*,
-    case judged_on
-        when 'to_date' then completion_to_date
-        when 'week' then week_completion
-    end as judged_completion
-
-from judged
+select * from final

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from orchestration.partitions import parse_date, parse_quarter, quarter_label
 from orchestration.run_window import RunWindow
@@ -50,28 +51,35 @@ def _quarter(settings: Settings, label: str) -> date:
 
 
 def _check_sources(settings: Settings) -> None:
-    """Fail early, naming the source, when a source database cannot be reached."""
+    """Fail early, naming the mapping file or the source, when the source mapping is
+    broken or a source database cannot be reached."""
     import sqlalchemy as sa
 
-    for name, url in (("CRM", settings.crm_database_url), ("orders", settings.orders_database_url)):
+    from orchestration.ingest.mapping import MappingError, database_url, load_mapping
+
+    try:
+        mapping = load_mapping(settings.source_mapping_dir)
+        systems = {t.url_variable: (t, database_url(t, settings)) for t in mapping.tables.values()}
+    except MappingError as exc:
+        raise CliError(str(exc)) from None
+    for variable, (table, url) in systems.items():
+        name = table.system
         masked = sa.engine.make_url(url).render_as_string(hide_password=True)
         if url.startswith("sqlite:///"):
             path = url.removeprefix("sqlite:///")
-            from pathlib import Path
-
             if not Path(path).exists():
                 raise CliError(
                     f"{name} source {masked} does not exist: run `sales-targets generate` "
-                    f"for the demo sources or set {name.upper()}_DATABASE_URL"
+                    f"for the demo sources or set {variable}"
                 )
         engine = sa.create_engine(url)
         try:
-            _connect_with_back_off(engine, name, url, masked)
+            _connect_with_back_off(engine, name, url, masked, variable)
         finally:
             engine.dispose()
 
 
-def _connect_with_back_off(engine, name: str, url: str, masked: str) -> None:
+def _connect_with_back_off(engine, name: str, url: str, masked: str, variable: str) -> None:
     """Connect once, retrying a bounded number of times (a database restarting, a blip)."""
     import sqlalchemy as sa
 
@@ -91,7 +99,7 @@ def _connect_with_back_off(engine, name: str, url: str, masked: str) -> None:
             if attempt == CONNECT_ATTEMPTS:
                 raise CliError(
                     f"{name} source {masked} is unreachable after {attempt} attempts: "
-                    f"{type(exc).__name__} ({reason}). Check {name.upper()}_DATABASE_URL."
+                    f"{type(exc).__name__} ({reason}). Check {variable}."
                 ) from None
             say(f"{name} source {masked}: attempt {attempt} failed; retrying in {delay:.0f}s")
             time.sleep(delay)
@@ -219,6 +227,27 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources_check(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestration.ingest.mapping import MappingError, load_mapping
+    from orchestration.ingest.source_check import check_mapping, report_lines
+
+    folder = Path(args.mapping).resolve() if args.mapping else settings.source_mapping_dir
+    try:
+        mapping = load_mapping(folder)
+    except MappingError as exc:
+        raise CliError(str(exc)) from None
+    checks = check_mapping(settings, mapping, limit=args.sample)
+    for line in report_lines(folder, mapping, checks, shown=args.show):
+        say(line)
+    errors = [check.error for check in checks if not check.ok]
+    if errors:
+        for error in errors:
+            print(f"sales-targets: error: {error}", file=sys.stderr)
+        return 2
+    say(f"mapping OK: {len(checks)} tables read")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sales-targets", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -279,6 +308,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backfill.add_argument("--restate", action="store_true", help=RESTATE_HELP)
     backfill.set_defaults(handler=cmd_backfill)
+
+    sources = commands.add_parser("sources", help="check how the source systems are read")
+    source_commands = sources.add_subparsers(dest="sources_command", required=True)
+    check = source_commands.add_parser(
+        "check",
+        help="run each mapped select with a limit: columns, sample rows, what would be "
+        "quarantined; exit 2 on any mapping error",
+    )
+    check.add_argument(
+        "--mapping", help="mapping folder (default SALES_TARGETS_SOURCE_MAPPING, sources/demo)"
+    )
+    check.add_argument("--sample", type=int, default=100, help="rows read per table (default 100)")
+    check.add_argument("--show", type=int, default=2, help="sample rows printed per table")
+    check.set_defaults(handler=cmd_sources_check)
 
     try:
         from orchestration.plan.cli import register_plan_commands

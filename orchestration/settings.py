@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 # The checkout this package lives in; the only place a path is derived from __file__.
@@ -34,6 +34,9 @@ def _int(name: str, default: int) -> int:
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", re.IGNORECASE)
 
 
+DATABASE_URL_SUFFIX = "_DATABASE_URL"
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
@@ -52,6 +55,10 @@ class Settings:
     sources_dir: Path = PROJECT_ROOT / "data" / "sources"
     crm_database_url: str = ""
     orders_database_url: str = ""
+    # How each contract table is read (orchestration/ingest/mapping.py), and the URLs of
+    # the systems its files name: every *_DATABASE_URL variable of the environment.
+    source_mapping_dir: Path = PROJECT_ROOT / "sources" / "demo"
+    database_urls: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     reporting_database_url: str | None = None
     dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
     plan_dir: Path = PROJECT_ROOT / "seeds"
@@ -91,6 +98,12 @@ class Settings:
                 f"got {self.fiscal_year_start_month}"
             )
 
+    def database_url(self, variable: str) -> str | None:
+        """The URL a mapping file names by its variable; the demo's two have defaults."""
+        demo = {"CRM_DATABASE_URL": self.crm_database_url,
+                "ORDERS_DATABASE_URL": self.orders_database_url}  # fmt: skip
+        return demo.get(variable) or dict(self.database_urls).get(variable)
+
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = _path("SALES_TARGETS_DATA_DIR", PROJECT_ROOT / "data")
@@ -105,6 +118,16 @@ class Settings:
             sources_dir=sources_dir,
             crm_database_url=os.environ.get("CRM_DATABASE_URL", ""),
             orders_database_url=os.environ.get("ORDERS_DATABASE_URL", ""),
+            source_mapping_dir=_path(
+                "SALES_TARGETS_SOURCE_MAPPING", PROJECT_ROOT / "sources" / "demo"
+            ),
+            database_urls=tuple(
+                sorted(
+                    (name, value)
+                    for name, value in os.environ.items()
+                    if name.endswith(DATABASE_URL_SUFFIX) and value
+                )
+            ),
             reporting_database_url=os.environ.get("REPORTING_DATABASE_URL") or None,
             dbt_project_dir=_path("SALES_TARGETS_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt_project"),
             plan_dir=_path("SALES_TARGETS_PLAN_DIR", PROJECT_ROOT / "seeds"),

@@ -44,7 +44,7 @@ def test_a_quarter_outside_the_partitions_names_the_valid_range(isolated, capsys
 def test_missing_demo_sources_say_how_to_create_them(isolated, capsys):
     code, output = run_cli(capsys, "run", "--quarter", "2025Q2")
     assert code == 2
-    assert "CRM source sqlite:///" in output
+    assert "crm source sqlite:///" in output
     assert "run `sales-targets generate`" in output
 
 
@@ -55,7 +55,7 @@ def test_an_unreachable_source_is_named_with_its_password_masked(isolated, capsy
     monkeypatch.setenv("CRM_DATABASE_URL", f"postgresql+psycopg://etl:s3cret@127.0.0.1:{port}/crm")
     code, output = run_cli(capsys, "backfill", "--from", "2025Q1", "--to", "2025Q2")
     assert code == 2
-    assert f"CRM source postgresql+psycopg://etl:***@127.0.0.1:{port}/crm is unreachable" in output
+    assert f"crm source postgresql+psycopg://etl:***@127.0.0.1:{port}/crm is unreachable" in output
     assert "s3cret" not in output
 
 

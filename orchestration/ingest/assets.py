@@ -34,6 +34,7 @@ def materialize_metadata(result: IngestResult) -> dict[str, dg.MetadataValue]:
         "batch_id": dg.MetadataValue.text(result.batch_id),
         "source": dg.MetadataValue.text(result.source),
         "seconds": dg.MetadataValue.float(round(result.seconds, 3)),
+        "mapped": dg.MetadataValue.bool(result.mapped),
         "rows_per_second": dg.MetadataValue.float(round(result.rows_per_second, 1)),
     }
 
@@ -46,7 +47,8 @@ def _description(source: SourceTable) -> str:
         links = ", ".join(f"{fk.column} -> {fk.parent_table}" for fk in foreign_keys)
         rejected += f" and orphans ({links})"
     return (
-        f"`{source.name}` from the {source.system} source, loaded incrementally on updated_at "
+        f"`{source.name}` of the {source.system} contract, read through the source mapping "
+        f"(SALES_TARGETS_SOURCE_MAPPING) and loaded incrementally on updated_at "
         f"into raw.{source.name}, an append-only version log keyed by {keys} + updated_at. "
         f"Quarantined in raw.quarantine: {rejected}."
     )
@@ -71,6 +73,9 @@ def build_ingest_asset(source: SourceTable) -> dg.AssetsDefinition:
 
         with connect_warehouse(settings) as connection:
             result = ingest_table(connection, settings, source, log_progress)
+        if not result.mapped:
+            context.log.info(f"{source.name}: {result.source}; raw.{source.name} stays empty")
+            return dg.MaterializeResult(metadata=materialize_metadata(result))
         context.log.info(
             f"{source.name}: read {result.rows_read:,}, loaded {result.rows_loaded:,} "
             f"({result.rows_new:,} new), quarantined {result.rows_quarantined:,} "

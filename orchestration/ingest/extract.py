@@ -1,8 +1,13 @@
-"""Read a source table through SQLAlchemy in bounded chunks of raw DB-API values.
+"""Read a contract table from its source system through SQLAlchemy, in bounded chunks of
+raw DB-API values.
 
-Columns are selected untyped (`sa.column(name)`), so SQLAlchemy applies no result
-processor: 'twelve' in an integer column or '2025-02-30' in a date column of a SQLite
-source reaches the raw contract as it is, instead of crashing the read.
+The rows come from the table's select in the source mapping (`mapping.py`), wrapped as
+`select <contract columns> from (<select>) as mapped [where updated_at >= :since]`, the
+columns untyped (`sa.column(name)`), so SQLAlchemy applies no result processor: 'twelve'
+in an integer column or '2025-02-30' in a date column of a SQLite source reaches the raw
+contract as it is, instead of crashing the read. Before reading, the select's columns are
+compared with the contract's: a missing one is a `MappingError` naming the mapping file,
+table and column.
 Passwords never appear in messages: every URL shown is masked. SQLite may hold text that
 is not valid UTF-8; such a value is read as bytes (the raw contract quarantines the row
 as `invalid_utf8`) instead of failing the read of the whole table.
@@ -23,7 +28,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from orchestration.ingest.source_tables import SourceTable
+from orchestration.ingest.mapping import MappingError, TableMapping, database_url
 from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,16 +50,9 @@ def masked_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
-def source_url(settings: Settings, source: SourceTable) -> str:
-    """The SQLAlchemy URL of the system a source table lives in."""
-    urls = {"crm": settings.crm_database_url, "orders": settings.orders_database_url}
-    if source.system not in urls:
-        raise ValueError(f"source table {source.name} names unknown system {source.system!r}")
-    return urls[source.system]
-
-
-def _url_setting(source: SourceTable) -> str:
-    return f"{source.system.upper()}_DATABASE_URL"
+def source_url(settings: Settings, mapping: TableMapping) -> str:
+    """The SQLAlchemy URL of the system a mapped table is read from."""
+    return database_url(mapping, settings)
 
 
 def _scrub(message: str, url: str) -> str:
@@ -91,15 +89,16 @@ def _keep_undecodable_text(dbapi_connection, _connection_record) -> None:
     dbapi_connection.text_factory = _text_or_bytes
 
 
-def _unavailable(source: SourceTable, url: str, problem: str) -> SourceUnavailableError:
+def _unavailable(mapping: TableMapping, url: str, problem: str) -> SourceUnavailableError:
     return SourceUnavailableError(
-        f"{source.system} source for table {source.name} at {masked_url(url)}: "
-        f"{_scrub(problem, url)}. Check {_url_setting(source)} (or generate the demo sources)."
+        f"{mapping.system} source for table {mapping.table} at {masked_url(url)}: "
+        f"{_scrub(problem, url)}. Check {mapping.url_variable} and the table's select in "
+        f"{mapping.file} (or generate the demo sources)."
     )
 
 
 def _connect_with_retries(
-    engine: sa.Engine, source: SourceTable, url: str, attempts: int, first_delay: float
+    engine: sa.Engine, mapping: TableMapping, url: str, attempts: int, first_delay: float
 ) -> sa.Connection:
     delay = first_delay
     for attempt in range(1, attempts + 1):
@@ -109,11 +108,11 @@ def _connect_with_retries(
             problem = _first_line(exc)
             if attempt == attempts:
                 raise _unavailable(
-                    source, url, f"cannot connect after {attempts} attempts ({problem})"
+                    mapping, url, f"cannot connect after {attempts} attempts ({problem})"
                 ) from None
             log.warning(
                 "%s source at %s: connect attempt %d of %d failed (%s); retrying in %.1fs",
-                source.system,
+                mapping.system,
                 masked_url(url),
                 attempt,
                 attempts,
@@ -127,31 +126,31 @@ def _connect_with_retries(
 
 @contextmanager
 def open_source(
-    source: SourceTable,
+    mapping: TableMapping,
     url: str,
     attempts: int = CONNECT_ATTEMPTS,
     first_retry_delay: float = FIRST_RETRY_DELAY_SECONDS,
 ) -> Iterator[sa.Connection]:
-    """A read connection to the system holding `source`, with bounded connect retries."""
+    """A read connection to the system holding `mapping`'s table, with bounded retries."""
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
-        raise _unavailable(source, url, "the database URL cannot be parsed") from None
+        raise _unavailable(mapping, url, "the database URL cannot be parsed") from None
     sqlite_file = _sqlite_file(parsed)
     if sqlite_file is not None and not sqlite_file.exists():
         # Connecting would silently create an empty database file.
-        raise _unavailable(source, url, f"database file {sqlite_file} does not exist")
+        raise _unavailable(mapping, url, f"database file {sqlite_file} does not exist")
     try:
         engine = sa.create_engine(parsed)
     except (sa.exc.NoSuchModuleError, ImportError) as exc:
-        raise _unavailable(source, url, f"no database driver installed ({exc})") from None
+        raise _unavailable(mapping, url, f"no database driver installed ({exc})") from None
     except sa.exc.ArgumentError as exc:
         problem = f"the URL is not valid for its driver ({str(exc).splitlines()[0]})"
-        raise _unavailable(source, url, problem) from None
+        raise _unavailable(mapping, url, problem) from None
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _keep_undecodable_text)
     try:
-        connection = _connect_with_retries(engine, source, url, attempts, first_retry_delay)
+        connection = _connect_with_retries(engine, mapping, url, attempts, first_retry_delay)
         try:
             yield connection
         finally:
@@ -160,14 +159,49 @@ def open_source(
         engine.dispose()
 
 
-def extract_statement(source: SourceTable, since: datetime | None) -> sa.Select:
-    """SELECT of the source columns, untyped, from `since` on (everything when None)."""
-    columns = [sa.column(name) for name in source.column_names]
-    statement = sa.select(*columns).select_from(sa.table(source.name, schema=source.table.schema))
-    if since is not None:
+def select_columns(connection: sa.Connection, mapping: TableMapping, url: str) -> list[str]:
+    """The names the mapping's select returns (no row is read)."""
+    mapped = sa.text(f"({mapping.select}) as mapped")
+    probe = sa.select(sa.text("*")).select_from(mapped).where(sa.false())
+    try:
+        with connection.execute(probe) as result:
+            return list(result.keys())
+    except sa.exc.DBAPIError as exc:
+        connection.rollback()
+        raise _unavailable(mapping, url, f"cannot read the table ({_first_line(exc)})") from None
+
+
+def match_columns(mapping: TableMapping, returned: list[str]) -> dict[str, str]:
+    """Each contract column -> the name the select returns it under (case aside); a missing
+    one is a `MappingError` naming the file, table and column."""
+    by_folded = {name.lower(): name for name in returned}
+    missing = [column for column in mapping.columns if column not in by_folded]
+    if missing:
+        extra = [name for name in returned if name.lower() not in mapping.columns]
+        hint = (
+            f" (it returns {', '.join(map(repr, extra))}, not a contract column)" if extra else ""
+        )
+        more = f"; also missing: {', '.join(missing[1:])}" if missing[1:] else ""
+        raise MappingError(
+            f"{mapping.where()}: the select returns no column {missing[0]}{hint}{more}"
+        )
+    return {column: by_folded[column] for column in mapping.columns}
+
+
+def extract_statement(
+    mapping: TableMapping, since: datetime | None, names: dict[str, str] | None = None
+) -> sa.Select:
+    """SELECT of the contract columns, untyped, from the mapped select; from `since` on
+    (everything when None, or when the table has no cursor). `names` maps each contract
+    column to the name the select returns it under (default: the same)."""
+    names = names or {column: column for column in mapping.columns}
+    returned = sa.text(mapping.select).columns(*(sa.column(names[c]) for c in mapping.columns))
+    rows = returned.subquery("mapped")
+    statement = sa.select(*(rows.c[names[c]].label(c) for c in mapping.columns))
+    if since is not None and mapping.cursor is not None:
         # Typed bind: the dialect renders the datetime the way it stores one.
         bound = sa.bindparam("since", since, type_=sa.DateTime())
-        statement = statement.where(sa.column("updated_at") >= bound)
+        statement = statement.where(rows.c[names[mapping.cursor]] >= bound)
     return statement
 
 
@@ -240,27 +274,28 @@ def _driver_batches(result: sa.CursorResult, chunk_size: int, fetch: Fetch) -> I
 
 def read_chunks(
     connection: sa.Connection,
-    source: SourceTable,
+    mapping: TableMapping,
     url: str,
     since: datetime | None,
     chunk_size: int,
 ) -> Iterator[pd.DataFrame]:
     """Stream the rows changed since `since` as frames of at most `chunk_size` raw values.
 
-    Frames have object columns (values exactly as the driver returned them) and a
-    RangeIndex counting rows within the chunk.
+    Frames have object columns (values exactly as the driver returned them), named as the
+    contract names them, and a RangeIndex counting rows within the chunk.
     """
     if chunk_size < 1:
         raise ValueError(f"ingest chunk size must be at least 1, got {chunk_size}")
-    statement = extract_statement(source, since)
+    names = match_columns(mapping, select_columns(connection, mapping, url))
+    statement = extract_statement(mapping, since, names)
     try:
         result = connection.execution_options(yield_per=chunk_size).execute(statement)
     except sa.exc.DBAPIError as exc:
         problem = _first_line(exc)
-        raise _unavailable(source, url, f"cannot read the table ({problem})") from None
+        raise _unavailable(mapping, url, f"cannot read the table ({problem})") from None
     # Errors come wrapped by SQLAlchemy (first row) or straight from the driver (the rest).
     read_errors = (sa.exc.DBAPIError, connection.dialect.loaded_dbapi.Error)
-    columns = list(source.column_names)
+    columns = list(mapping.columns)
     with result:
         batches = _driver_batches(result, chunk_size, _row_fetch(connection))
         while True:
@@ -271,5 +306,5 @@ def read_chunks(
             except read_errors as exc:
                 # The source went away mid-read (dropped, truncated, connection lost).
                 problem = f"lost the source while reading the table ({_first_line(exc)})"
-                raise _unavailable(source, url, problem) from None
+                raise _unavailable(mapping, url, problem) from None
             yield pd.DataFrame(rows, columns=columns, dtype=object)

@@ -33,6 +33,7 @@ from orchestration.ingest.batches import (
 )
 from orchestration.ingest.extract import masked_url, open_source, read_chunks, source_url
 from orchestration.ingest.foreign_keys import FOREIGN_KEYS, ForeignKey, load_order
+from orchestration.ingest.mapping import SourceMapping, load_mapping
 from orchestration.ingest.raw_layout import QUARANTINE_TABLE, raw_columns
 from orchestration.ingest.source_tables import SourceTable
 from orchestration.ingest.validate import (
@@ -100,6 +101,7 @@ class IngestResult:
     rows_quarantined: int
     chunks: int
     seconds: float
+    mapped: bool = True  # False: an optional table the source mapping leaves out
 
     @property
     def reconciled(self) -> bool:
@@ -402,16 +404,23 @@ def ingest_table(
     settings: Settings,
     source: SourceTable,
     progress: ProgressCallback | None = None,
+    mapping: SourceMapping | None = None,
 ) -> IngestResult:
-    """Load the rows of `source` changed since its watermark (minus the look-back).
+    """Load the rows of `source` changed since its watermark (minus the look-back), read
+    through the source mapping (default: the settings' mapping folder).
 
     The caller holds the warehouse writer lock (`connect_warehouse`). On any error the
     batch is marked failed, the watermark stays, and the error propagates; rows of
-    chunks already committed stay and a re-run skips them.
+    chunks already committed stay and a re-run skips them. An optional table the mapping
+    leaves out gets its empty raw table and no batch.
     """
     clock = time.perf_counter()
-    url = source_url(settings, source)
+    mapping = mapping or load_mapping(settings.source_mapping_dir)
+    table_mapping = mapping.table(source.name)
     ensure_ingest_tables(connection, source)
+    if table_mapping is None:
+        return _not_mapped(source, mapping, time.perf_counter() - clock)
+    url = source_url(settings, table_mapping)
     _require_parents(connection, source)
     previous = current_watermark(connection, source.name)
     since = previous - timedelta(hours=settings.ingest_lookback_hours) if previous else None
@@ -422,9 +431,9 @@ def ingest_table(
     chunks = 0
     seen = _create_seen_table(connection, source)
     try:
-        with open_source(source, url) as source_connection:
+        with open_source(table_mapping, url) as source_connection:
             for chunk in read_chunks(
-                source_connection, source, url, since, settings.ingest_chunk_size
+                source_connection, table_mapping, url, since, settings.ingest_chunk_size
             ):
                 outcome = load_chunk(connection, source, chunk, batch_id, seen, committed)
                 committed = _add(committed, outcome, len(chunk))
@@ -470,7 +479,28 @@ def ingest_table(
     )
 
 
+def _not_mapped(source: SourceTable, mapping: SourceMapping, seconds: float) -> IngestResult:
+    return IngestResult(
+        system=source.system,
+        source_table=source.name,
+        batch_id="",
+        source=f"not mapped in {mapping.folder}",
+        since=None,
+        watermark=None,
+        rows_read=0,
+        rows_loaded=0,
+        rows_new=0,
+        rows_quarantined=0,
+        chunks=0,
+        seconds=seconds,
+        mapped=False,
+    )
+
+
 def ingest_all(settings: Settings, progress: ProgressCallback | None = None) -> list[IngestResult]:
     """Load every source table, parents first, under the warehouse writer lock."""
+    mapping = load_mapping(settings.source_mapping_dir)
     with connect_warehouse(settings) as connection:
-        return [ingest_table(connection, settings, source, progress) for source in load_order()]
+        return [
+            ingest_table(connection, settings, source, progress, mapping) for source in load_order()
+        ]

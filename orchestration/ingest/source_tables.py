@@ -1,11 +1,12 @@
-"""The source interface: the tables sales-targets reads from the CRM and the order system.
+"""The source interface: the contract tables sales-targets reads, grouped as the dbt
+sources group them (`crm`, `orders`).
 
 Sources are declared without constraints: extracts carry duplicate and null keys, which
-ingestion quarantines. This is the shape a real CRM or ERP extract must have (a view with
-these columns is enough). The demo generator creates exactly these tables; ingestion
-reads them by name. Every table carries `updated_at`, the change timestamp that
-incremental extraction follows. Columns, types and keys come from the registry entries
-in `models/registry/sources/` (which the raw contracts are built from too).
+ingestion quarantines. A source mapping (`mapping.py`) says how each table is read from
+the systems a department runs; the demo generator writes exactly these tables, and the
+demo mapping reads them as they are. Every table carries `updated_at`, the change
+timestamp that incremental extraction follows. Columns, types and keys come from the
+registry entries in `models/registry/sources/` (which the raw contracts are built from too).
 """
 
 from __future__ import annotations

@@ -18,10 +18,12 @@ from orchestration.ingest.extract import (
     read_chunks,
 )
 from orchestration.ingest.load import ingest_all
-from orchestration.ingest.source_tables import SOURCE_TABLES_BY_NAME
+from orchestration.ingest.mapping import load_mapping
+from orchestration.settings import Settings
 
-ORDER_LINES = SOURCE_TABLES_BY_NAME["order_lines"]
-ORDERS = SOURCE_TABLES_BY_NAME["orders"]
+DEMO_MAPPING = load_mapping(Settings().source_mapping_dir)
+ORDER_LINES = DEMO_MAPPING.table("order_lines")
+ORDERS = DEMO_MAPPING.table("orders")
 
 
 def test_dirty_values_arrive_raw_in_bounded_chunks(settings, world, write_sources) -> None:
@@ -35,7 +37,7 @@ def test_dirty_values_arrive_raw_in_bounded_chunks(settings, world, write_source
         chunks = list(read_chunks(connection, ORDER_LINES, url, None, chunk_size=3))
         orders = next(read_chunks(connection, ORDERS, url, None, chunk_size=10))
     assert [len(c) for c in chunks] == [3, 1]
-    assert list(chunks[-1].columns) == list(ORDER_LINES.column_names)
+    assert list(chunks[-1].columns) == list(ORDER_LINES.columns)
     assert chunks[-1].loc[0, "quantity"] == "twelve"
     assert orders.set_index("order_id").loc[9, "order_date"] == "2025-02-30"
 
@@ -92,7 +94,7 @@ def test_unreachable_source_retries_then_names_it_with_password_masked(
         "orders source for table orders at unreachable://etl:***@db.example:5432/"
     )
     assert "cannot connect after 3 attempts (unable to open database file)" in message
-    assert "ORDERS_DATABASE_URL" in message
+    assert "ORDERS_DATABASE_URL" in message and "sources/demo/orders.yml" in message
     assert "s3cret-pw" not in message
     retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
     assert len(retries) == 2

@@ -77,7 +77,7 @@ def test_the_cli_retries_then_names_the_unreachable_source_without_its_password(
     output = capsys.readouterr()
     text = output.out + output.err
     assert code == 2
-    assert "CRM source postgresql+psycopg://etl:***@127.0.0.1:" in text
+    assert "crm source postgresql+psycopg://etl:***@127.0.0.1:" in text
     assert f"is unreachable after {CONNECT_ATTEMPTS} attempts" in text
     assert text.count("retrying in") == CONNECT_ATTEMPTS - 1
     assert elapsed >= BACK_OFF_SECONDS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -96,6 +97,39 @@ def published_demo(tmp_path_factory: pytest.TempPathFactory, demo_sources: Path)
     )
     assert first.success, first.error
     return PublishedDemo(settings, first)
+
+
+def _install_chromium() -> str | None:
+    """Debian's chromium via apt, when running as root (CI and the dev machines are)."""
+    from orchestration.report.browser import find_chromium
+
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return None
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        ["apt-get", "update", "-q"],
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium",
+         "fonts-dejavu-core"],
+    ):  # fmt: skip
+        try:
+            subprocess.run(command, env=environment, capture_output=True, timeout=900, check=True)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            return None
+    return find_chromium()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Headless Chromium for the browser tests (installed with apt when missing)."""
+    from orchestration.report.browser import find_chromium
+
+    binary = find_chromium() or _install_chromium()
+    if binary is None:
+        pytest.skip(
+            "headless Chromium is not installed and could not be installed "
+            "(needs root and apt-get: `apt-get install chromium`)"
+        )
+    return binary
 
 
 @pytest.hookimpl(trylast=True)  # after pytest has grouped tests by their fixtures

@@ -37,6 +37,13 @@ WEEK_NUMBER = Column(
 AS_OF_DATE = Column("as_of_date", "date", "Day the numbers are as of.")
 ACTUAL_VALUE = Column("actual_value", "double", "Actual as of the as-of date.", nullable=True)
 COMPLETION = Column("completion", "double", "actual / target.", ge=0, nullable=True)
+NOT_MEASURED_REASON = Column(
+    "not_measured_reason",
+    "varchar",
+    "Why the actual is null: the source mapping has no table it needs (e.g. 'not measured: "
+    "the source mapping has no leads'); null when measured.",
+    nullable=True,
+)
 IS_PROVISIONAL = Column(
     "is_provisional", "boolean", "The quarter is still running (as-of date before its last day)."
 )

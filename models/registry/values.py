@@ -29,6 +29,7 @@ ACTION_FLAGS = (
     "behind_pace",
     "kpi_missed",
     "not_started",
+    "not_measured",
     "on_track",
 )
 REVIEW_SECTIONS = (

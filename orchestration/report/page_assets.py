@@ -52,6 +52,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .tree .dimension > summary .row { background: #eef4f8; font-weight: bold; }
 .tree .metric-note { color: var(--muted); font-size: 12px; }
 .tree .revised { color: var(--muted); font-size: 12px; display: block; }
+.not-measured { color: var(--muted); font-style: italic; }
+.not-measured-list { color: var(--muted); }
 .meter { display: inline-block; width: 70px; height: 10px; background: #e6e6e6;
   vertical-align: middle; margin-right: 6px; position: relative; }
 .meter > i { display: block; height: 100%; background: var(--blue); }

@@ -113,6 +113,17 @@ class QuarterReport:
     later: dict[str, list[dict[str, Any]] | None]  # optional tables by name
     notes: dict[str, str]  # section -> why it is not shown
 
+    def not_measured(self) -> list[tuple[str, str]]:
+        """(KPI, reason) of every KPI the source mapping cannot measure: `metric` for a
+        customer KPI, `tier metric` for a product one."""
+        found = [
+            (row["metric"], row.get("not_measured_reason")) for row in self.customer_kpis or []
+        ] + [
+            (f"{row['tier']} {row['metric']}", row.get("not_measured_reason"))
+            for row in self.product_kpis or []
+        ]
+        return [(name, reason) for name, reason in found if reason]
+
 
 def _not_available(store: PublishedStore, table: str, columns: tuple[str, ...]) -> str | None:
     """Why a section cannot be shown, or None when it can."""
@@ -249,6 +260,7 @@ def _tree(store: PublishedStore, quarter: str, latest: dict) -> list[TreeNode]:
             "completion": float(actual / target) if actual is not None and target else None,
             "flag": flag["level"] if flag else None,
             "flag_message": flag["message"] if flag else None,
+            "not_measured": progress.get("not_measured_reason") if progress else None,
         }
     roots: list[TreeNode] = []
     for node in nodes.values():

@@ -124,10 +124,16 @@ def _metric_row(node: TreeNode, metric: str, with_name: bool) -> str:
         revised = (
             f'<span class="revised">was {metric_value(original, metric)}: {escape(reason)}</span>'
         )
+    not_measured = figures.get("not_measured")
+    actual = (
+        metric_value(figures["actual"], metric)
+        if not_measured is None
+        else f'<span class="not-measured" title="{escape(not_measured)}">not measured</span>'
+    )
     return (
         f'<span class="name">{name}</span>'
         f'<span class="num">{metric_value(figures["target"], metric)}{revised}</span>'
-        f'<span class="num">{metric_value(figures["actual"], metric)}</span>'
+        f'<span class="num">{actual}</span>'
         f'<span class="num">{meter(figures["completion"])}{percent(figures["completion"])}</span>'
         f"<span>{flag_badge(figures['flag'], figures.get('flag_message'))}</span>"
     )
@@ -253,6 +259,7 @@ def _kpi_rows(rows: Iterable[dict[str, Any]], label_of) -> list[BulletRow]:
             target=as_float(row["target_value"]),
             actual=as_float(row["actual_value"]),
             completion=as_float(row["completion"]),
+            not_measured=row.get("not_measured_reason"),
         )
         for row in rows
     ]
@@ -291,6 +298,13 @@ def kpi_section(report: QuarterReport) -> str:
                 + bullet_chart(rows, "Product-tier KPIs: target vs actual", "kpi:product")
                 + "</figure>"
             )
+    not_measured = report.not_measured()
+    if not_measured:
+        items = "".join(
+            f"<li>{escape(name.replace('_', ' '))}: {escape(reason)}</li>"
+            for name, reason in not_measured
+        )
+        parts.append(f'<div class="not-measured-list"><h3>Not measured</h3><ul>{items}</ul></div>')
     parts.append("</section>")
     return "".join(parts)
 
@@ -423,6 +437,7 @@ def _action_charts(rows: list[dict[str, Any]]) -> str:
                 f"{r['action_name']}: {r.get('kpi') or 'KPI'}", "units",
                 as_float(r["kpi_target"]), as_float(r["kpi_actual"]),
                 as_float(r.get("kpi_completion")),
+                r.get("not_measured_reason") if r["kpi_actual"] is None else None,
             )
             for r in rows
         ]  # fmt: skip

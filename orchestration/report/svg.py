@@ -175,6 +175,7 @@ class BulletRow:
     target: float | None
     actual: float | None
     completion: float | None
+    not_measured: str | None = None  # why there is no actual: shown instead of it
 
 
 def bullet_chart(rows: Sequence[BulletRow], title: str, chart: str) -> str:
@@ -206,6 +207,8 @@ def bullet_chart(rows: Sequence[BulletRow], title: str, chart: str) -> str:
         text = (
             f"{metric_value(row.actual, row.metric)} of {metric_value(row.target, row.metric)}"
             f" ({percent(row.completion, 0)})"
+            if row.not_measured is None
+            else f"not measured, target {metric_value(row.target, row.metric)}"
         )
         body.append(_text(label_w + bar_w + 8, y + 21, text, "start", "value"))
     return _svg(width, height, title, body, chart)

@@ -119,5 +119,7 @@ def render_status(
             for child in children:
                 walk(child, 1)
     lines.append("")
+    for name, reason in report.not_measured():
+        lines.append(f"{name}: {reason}")
     lines.append("flags: ok on track, amber below the warning line, RED below the red line")
     return "\n".join(lines) + "\n"

@@ -40,6 +40,7 @@ def project_env(
     fiscal_year_start_month: int | None = None,
     memory_limit: str | None = None,
     indirect_selection: str | None = None,
+    unmapped_tables: Sequence[str] = (),
 ) -> dict[str, str]:
     """The variables the dbt project reads (profiles.yml, dbt_project.yml, `pipeline_var`).
 
@@ -57,6 +58,8 @@ def project_env(
         env["SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT"] = memory_limit
     if indirect_selection is not None:
         env["DBT_INDIRECT_SELECTION"] = indirect_selection
+    # always set, so a mapping that maps every table again is never left with a stale list
+    env["SALES_TARGETS_UNMAPPED_TABLES"] = ",".join(unmapped_tables)
     return env
 
 

@@ -50,10 +50,23 @@ def snapshot_plan(settings: Settings) -> Path:
     return copy_plan(settings.plan_dir, destination)
 
 
+def unmapped_tables(settings: Settings) -> tuple[str, ...]:
+    """The optional contract tables the source mapping leaves out (none when the mapping
+    cannot be read: ingestion, which runs first, refuses it with the file and table)."""
+    from orchestration.ingest.mapping import MappingError, load_mapping
+
+    try:
+        return load_mapping(settings.source_mapping_dir).unmapped
+    except MappingError:
+        return ()
+
+
 def dbt_env(settings: Settings, window: QuarterWindow | None = None) -> dict[str, str]:
     """Environment every pipeline dbt invocation gets: where the warehouse and the plan
-    snapshot are, the fiscal calendar, and the quarter window of a quarter build."""
+    snapshot are, the fiscal calendar, the quarter window of a quarter build, and which
+    source tables the mapping leaves out (their measures are not measured)."""
     return project_env(
+        unmapped_tables=unmapped_tables(settings),
         warehouse_path=settings.warehouse_path,
         plan_dir=plan_snapshot_dir(settings),
         window=window,

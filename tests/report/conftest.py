@@ -1,15 +1,12 @@
-"""Fixtures of the report tests: a hand-written store, a pipeline-published one, Chromium."""
+"""Fixtures of the report tests: a hand-written store and a pipeline-published one
+(Chromium comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from orchestration.report.browser import find_chromium
 from orchestration.settings import Settings
 from tests.conftest import settings_in
 from tests.report.report_store import write_store
@@ -29,31 +26,3 @@ def pipeline_settings(tmp_path_factory: pytest.TempPathFactory, published_demo) 
     """A store published by the real pipeline: 2026Q2..2026Q3 of the small demo world (a
     copy of the shared run's data dir: the test renders the report into it)."""
     return published_demo.copy_into(tmp_path_factory.mktemp("report_pipeline") / "data")
-
-
-def _install_chromium() -> str | None:
-    """Debian's chromium via apt, when running as root (CI and the dev machines are)."""
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        return None
-    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        ["apt-get", "update", "-q"],
-        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium",
-         "fonts-dejavu-core"],
-    ):  # fmt: skip
-        try:
-            subprocess.run(command, env=environment, capture_output=True, timeout=900, check=True)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            return None
-    return find_chromium()
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    binary = find_chromium() or _install_chromium()
-    if binary is None:
-        pytest.skip(
-            "headless Chromium is not installed and could not be installed "
-            "(needs root and apt-get: `apt-get install chromium`)"
-        )
-    return binary

@@ -1,6 +1,7 @@
 {#-
     Published action plans against results (DESIGN section 8): quarter x action with budget,
-    spend, KPI target and actual, completion, cost per outcome and flag (fct_action_results).
+    spend, KPI target and actual, completion, cost per outcome and flag (fct_action_results),
+    and why a KPI or spend is null where the source mapping cannot measure it.
 -#}
 with
 
@@ -23,7 +24,8 @@ action_results as (
         outcome_count,
         cost_per_outcome,
         flag,
-        as_of_date
+        as_of_date,
+        not_measured_reason
 
     from {{ ref('fct_action_results') }}
 
@@ -48,7 +50,8 @@ final as (
         {{ dbt.safe_cast('outcome_count', dbt.type_bigint()) }} as outcome_count,
         {{ dbt.safe_cast('cost_per_outcome', type_money()) }} as cost_per_outcome,
         flag,
-        as_of_date
+        as_of_date,
+        not_measured_reason
 
     from action_results
 

@@ -1,6 +1,7 @@
 {#-
     Published customer KPIs (DESIGN section 8): quarter x metric, as of each quarter's as-of
-    date: new customers (count), lead conversion, repurchase, AOV lift and churn recall rates.
+    date: new customers (count), lead conversion, repurchase, AOV lift and churn recall rates;
+    not_measured_reason says why a rate has no actual (no leads in the source mapping).
 -#}
 with
 
@@ -13,7 +14,8 @@ actuals as (
         target_value,
         actual_value,
         completion,
-        as_of_date
+        as_of_date,
+        not_measured_reason
 
     from {{ ref('fct_node_actuals') }}
 
@@ -31,7 +33,8 @@ kpis as (
         {{ dbt.safe_cast('target_value', "double") }} as target_value,
         {{ dbt.safe_cast('actual_value', "double") }} as actual_value,
         completion,
-        as_of_date
+        as_of_date,
+        not_measured_reason
 
     from actuals
     where (node_id = 'customer/new' and metric = 'customers')

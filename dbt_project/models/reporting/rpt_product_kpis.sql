@@ -2,7 +2,8 @@
     Published product KPIs (DESIGN section 8): quarter x tier x metric, as of each quarter's
     as-of date: revenue, units (no target where the plan sets none), revenue_share (tier
     revenue / total revenue, target: the tier's share of the total target),
-    sell_through_30d (new) and inventory_reduction (long tail).
+    sell_through_30d (new) and inventory_reduction (long tail); not_measured_reason says why
+    a KPI has no actual (no inventory snapshots in the source mapping).
 -#}
 with
 
@@ -15,7 +16,8 @@ actuals as (
         target_value,
         actual_value,
         completion,
-        as_of_date
+        as_of_date,
+        not_measured_reason
 
     from {{ ref('fct_node_actuals') }}
     where node_id = 'total'
@@ -46,7 +48,8 @@ tier_metrics as (
         {{ dbt.safe_cast('target_value', "double") }} as target_value,
         {{ dbt.safe_cast('actual_value', "double") }} as actual_value,
         completion,
-        as_of_date
+        as_of_date,
+        not_measured_reason
 
     from actuals
     where node_id like 'product/%'
@@ -66,7 +69,8 @@ shares as (
         {{ dbt.safe_cast('actuals.actual_value', "double") }}
             / nullif({{ dbt.safe_cast('totals.actual_value', "double") }}, 0)
             as actual_value,
-        actuals.as_of_date
+        actuals.as_of_date,
+        actuals.not_measured_reason
 
     from actuals
     inner join totals
@@ -78,7 +82,9 @@ shares as (
 
 final as (
 
-    select quarter, tier, metric, target_value, actual_value, completion, as_of_date
+    select
+        quarter, tier, metric, target_value, actual_value, completion, as_of_date,
+        not_measured_reason
     from tier_metrics
 
     union all
@@ -86,7 +92,8 @@ final as (
     select
         quarter, tier, metric, target_value, actual_value,
         actual_value / nullif(target_value, 0) as completion,
-        as_of_date
+        as_of_date,
+        not_measured_reason
     from shares
 
 )

@@ -13,6 +13,7 @@ from models.registry.columns import (
     MEASURE_KIND,
     METRIC,
     NODE_ID,
+    NOT_MEASURED_REASON,
     PARENT_NODE_ID,
     QUARTER,
     TREE_LEVEL,
@@ -74,6 +75,7 @@ FCT_PROGRESS_WEEKLY = Table(
         PROGRESS("required_daily_run_rate"),
         PROGRESS("judged_on"),
         PROGRESS("judged_completion"),
+        PROGRESS("not_measured_reason"),
     ),
     key=PROGRESS_KEY,
     row_rules=(
@@ -112,6 +114,7 @@ FCT_NODE_ACTUALS = Table(
         ),
         PROGRESS("completion_to_date").but(description="actual_value / expected_to_date."),
         AS_OF_DATE,
+        NOT_MEASURED_REASON,
     ),
     key=("quarter", "node_id", "metric"),
     row_rules=(

@@ -8,6 +8,7 @@ from models.registry.columns import (
     METRIC,
     NODE_ID,
     NODE_NAME,
+    NOT_MEASURED_REASON,
     PARENT_NODE_ID,
     QUARTER,
 )
@@ -27,6 +28,7 @@ RPT_CUSTOMER_KPIS = Table(
         ACTUAL_VALUE,
         COMPLETION,
         AS_OF_DATE,
+        NOT_MEASURED_REASON,
     ),
     key=("quarter", "metric"),
     row_rules=(rules.COMPLETION_IS_ACTUAL_OVER_TARGET, rules.ACTUAL_NON_NEGATIVE_UNLESS_A_CHANGE),
@@ -46,6 +48,7 @@ RPT_PRODUCT_KPIS = Table(
         ACTUAL_VALUE,
         COMPLETION,
         AS_OF_DATE,
+        NOT_MEASURED_REASON,
     ),
     key=("quarter", "tier", "metric"),
     row_rules=(

@@ -6,6 +6,7 @@ from models.registry.columns import (
     AS_OF_DATE,
     COMPLETION,
     IS_PROVISIONAL,
+    NOT_MEASURED_REASON,
     QUARTER,
 )
 from models.registry.schema import Column, Table, names
@@ -52,6 +53,10 @@ RPT_ACTION_PLANS = Table(
         Column("cost_per_outcome", "decimal(18,2)", "spend / outcome_count.", ge=0, nullable=True),
         Column("flag", "varchar", ", ".join(ACTION_FLAGS) + ".", isin=ACTION_FLAGS),
         AS_OF_DATE.but(nullable=True),
+        NOT_MEASURED_REASON.but(
+            description="Why kpi_actual or spend is null: the source mapping has no leads, "
+            "campaigns or campaign spend; null when both are measured."
+        ),
     ),
     key=("quarter", "action_id"),
     row_rules=(

@@ -8,6 +8,7 @@ from models.registry.columns import (
     METRIC,
     NODE_ID,
     NODE_NAME,
+    NOT_MEASURED_REASON,
     PARENT_NODE_ID,
     QUARTER,
     TREE_LEVEL,
@@ -198,6 +199,7 @@ RPT_PROGRESS_WEEKLY = Table(
             isin=PROGRESS_FLAGS,
             nullable=True,
         ),
+        NOT_MEASURED_REASON,
     ),
     key=("quarter", "week_start", "node_id", "metric"),
     row_rules=(

@@ -9,7 +9,9 @@
       is the sum of the weeks so far (for an accumulating rate: the rate so far), and
       week_actual_value what the week added to it;
     - level rates (lead conversion, AOV lift, 30-day sell-through) are not phased: both
-      targets are the quarter's target and the week's value is the rate so far.
+      targets are the quarter's target and the week's value is the rate so far;
+    - a rate that needs a table the source mapping leaves out has no actual, and says why
+      in not_measured_reason (macros/actuals/not_measured.sql).
 -#}
 with
 
@@ -99,7 +101,9 @@ node_weeks as (
         case
             when nodes.metric = 'rate' then rates.rate
             else {{ dbt.safe_cast('coalesce(amounts.amount, 0)', "double") }}
-        end as measured_value
+        end as available_value,
+        case when nodes.metric = 'rate' then {{ not_measured_reason('nodes.node_id') }} end
+            as not_measured_reason
 
     from nodes
     inner join weeks
@@ -138,12 +142,13 @@ to_date as (
         node_weeks.working_days_to_date,
         node_weeks.recent_working_days,
         node_weeks.remaining_working_days,
-        node_weeks.measured_value,
+        node_weeks.not_measured_reason,
         case
-            when measure_kind = 'sum' then sum(measured_value) over (
+            when not_measured_reason is not null then null
+            when measure_kind = 'sum' then sum(available_value) over (
                 partition by quarter, node_id, metric order by week_start
                 rows between unbounded preceding and current row)
-            else measured_value
+            else available_value
         end as actual_to_date_value
 
     from node_weeks
@@ -183,7 +188,8 @@ final as (
         case
             when measure_kind = 'level_rate' then target_value
             else target_value * phase_fraction_to_date
-        end as target_to_date_value
+        end as target_to_date_value,
+        to_date.not_measured_reason
 
     from to_date
 

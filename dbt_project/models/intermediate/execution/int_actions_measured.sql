@@ -12,7 +12,8 @@
     - aov_lift: the existing segment's average order in the window / its average order last
       quarter - 1 (last quarter's orders with their status at its close).
     outcome_count is what a unit of cost buys: leads, customers won, existing customers who
-    ordered, recalled customers (none for aov_lift).
+    ordered, recalled customers (none for aov_lift). A KPI or a spend the source mapping
+    cannot measure (no leads, no campaign spend) is null, and not_measured_reason says why.
 -#}
 with
 
@@ -73,6 +74,25 @@ spend as (
 
 ),
 
+-- what the source mapping cannot measure (macros/actuals/not_measured.sql): the KPI, and
+-- the spend of an action with a campaign
+not_measured as (
+
+    select
+        quarter,
+        action_id,
+        {{ not_measured_reason("'action_kpi/' || kpi") }} is null as is_kpi_measured,
+        campaign_id is null or {{ not_measured_literal(['action_spend']) }} is null
+            as is_spend_measured,
+        case
+            when campaign_id is null then {{ not_measured_reason("'action_kpi/' || kpi") }}
+            else {{ not_measured_reason("'action_kpi/' || kpi", also=['action_spend']) }}
+        end as reason
+
+    from actions
+
+),
+
 final as (
 
     select
@@ -94,10 +114,10 @@ final as (
 
         -- measured
         case
-            when actions.campaign_id is null then null
+            when actions.campaign_id is null or not not_measured.is_spend_measured then null
             else coalesce(spend.spend, 0)
         end as spend,
-        case actions.kpi
+        case when not_measured.is_kpi_measured then case actions.kpi
             when 'leads' then {{ dbt.safe_cast('coalesce(outcomes.leads_created, 0)', 'double') }}
             when 'new_customers'
                 then {{ dbt.safe_cast('coalesce(outcomes.customers_won, 0)', 'double') }}
@@ -115,13 +135,15 @@ final as (
                         / nullif(outcomes.last_quarter_orders, 0),
                         0
                     ) - 1
-        end as kpi_actual,
-        case actions.kpi
+        end end as kpi_actual,
+        case when not_measured.is_kpi_measured then case actions.kpi
             when 'leads' then coalesce(outcomes.leads_created, 0)
             when 'new_customers' then coalesce(outcomes.customers_won, 0)
             when 'repurchase_rate' then coalesce(outcomes.existing_ordered, 0)
             when 'churn_recall_rate' then coalesce(outcomes.churned_ordered, 0)
-        end as outcome_count,
+        end end as outcome_count,
+        not_measured.is_kpi_measured,
+        not_measured.reason as not_measured_reason,
 
         -- timing
         actions.measured_until,
@@ -143,6 +165,9 @@ final as (
     left join spend
         on spend.quarter = actions.quarter
         and spend.action_id = actions.action_id
+    inner join not_measured
+        on not_measured.quarter = actions.quarter
+        and not_measured.action_id = actions.action_id
 
 )
 

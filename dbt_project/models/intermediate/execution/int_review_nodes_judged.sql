@@ -6,6 +6,7 @@
     judged_target_value and judged_completion are what the short board holds against that
     line: a closed quarter's node against its quarter target, an open (provisional)
     quarter's against the target due by its as-of date, i.e. what it should have done so far.
+    A node the source mapping cannot measure (not_measured_reason) is not judged.
 -#}
 with
 
@@ -38,6 +39,7 @@ nodes as (
     from {{ ref('fct_node_actuals') }}
     where dimension in ('customer', 'product', 'team', 'responsibility')
         and target_value is not null
+        and not_measured_reason is null
 
 ),
 

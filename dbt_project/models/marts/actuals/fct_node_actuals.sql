@@ -4,6 +4,7 @@
     quarter's target and completion = actual / target (null without a target), and the
     target due by the as-of date (expected_to_date) with completion_to_date = actual / it: a
     closed quarter has both equal to the quarter's, an open one is judged on the latter.
+    A rate the source mapping cannot measure has no actual and says why (not_measured_reason).
 -#}
 
 with
@@ -32,7 +33,8 @@ progress as (
         quarter_target,
         target_to_date,
         actual_to_date,
-        completion_to_date
+        completion_to_date,
+        not_measured_reason
 
     from {{ ref('fct_progress_weekly') }}
     where is_as_of_week
@@ -59,7 +61,9 @@ final as (
         end as completion,
         progress.target_to_date as expected_to_date,
         progress.completion_to_date,
-        quarters.as_of_date
+        quarters.as_of_date,
+        -- last: an existing incremental table gains it at its end
+        progress.not_measured_reason
 
     from progress
     inner join quarters

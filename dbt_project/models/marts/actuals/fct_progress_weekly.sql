@@ -20,7 +20,9 @@
     - other nodes: the lower of the week's completion and the completion to date, unless
       completion to date is at least 100% (a node on pace is never flagged for one weak
       week, and a node behind is not cleared by one good week);
-    - no target, or none due in the week (no working day): not judged.
+    - no target, or none due in the week (no working day): not judged;
+    - a rate the source mapping cannot measure (not_measured_reason) has no actual and is
+      not judged.
 -#}
 {%- set value_type = api.Column.numeric_type("numeric", 22, 6) -%}
 {#- every column `measured` computes, in the published order -#}
@@ -30,7 +32,7 @@
     "reported_through", "is_as_of_week", "is_complete_week", "remaining_working_days",
     "quarter_target", "week_target", "week_actual", "week_completion",
     "target_to_date", "actual_to_date", "completion_to_date",
-    "projected_quarter_end", "required_daily_run_rate",
+    "projected_quarter_end", "required_daily_run_rate", "not_measured_reason",
 ] -%}
 with
 
@@ -58,6 +60,7 @@ paced as (
         week_actual_value,
         week_target_value,
         target_to_date_value,
+        not_measured_reason,
         -- this and the previous week's actual over their working days so far
         case
             when recent_working_days > 0 then (week_actual_value + coalesce(lag(
@@ -121,7 +124,8 @@ measured as (
                 when target_value <= actual_to_date_value then 0
                 else (target_value - actual_to_date_value) / remaining_working_days
             end as {{ value_type }}
-        ) as required_daily_run_rate
+        ) as required_daily_run_rate,
+        not_measured_reason
 
     from paced
 
@@ -138,6 +142,7 @@ judged as (
         {{ column }},
         {%- endfor %}
         case
+            when not_measured_reason is not null then null
             when quarter_target is null or quarter_target <= 0 then null
             when not is_complete_week then null
             when week_target is null or week_target <= 0 then null
@@ -160,14 +165,16 @@ judged as (
 final as (
 
     select
-        {%- for column in measured_columns %}
+        {%- for column in measured_columns if column != "not_measured_reason" %}
         {{ column }},
         {%- endfor %}
         judged_on,
         case judged_on
             when 'to_date' then completion_to_date
             when 'week' then week_completion
-        end as judged_completion
+        end as judged_completion,
+        -- last: an existing incremental table gains it at its end
+        not_measured_reason
 
     from judged
 

@@ -6,7 +6,10 @@
     - behind_pace: the window is running and completion is below the line x the share of the
       window elapsed (counts and customer rates accumulate; aov_lift is a level: the line);
     - kpi_missed: the window is over and completion is below the line;
-    - not_started; else on_track.
+    - not_started;
+    - not_measured: the source mapping cannot measure the KPI (no leads; not_measured_reason
+      says which table): no KPI flag applies, budget flags still do;
+    - else on_track.
     The line is var action_kpi_line (dbt_project.yml).
     Quarter-keyed, incremental (delete+insert by quarter).
 -#}
@@ -32,6 +35,8 @@ measured as (
         spend,
         kpi_actual,
         outcome_count,
+        is_kpi_measured,
+        not_measured_reason,
         measured_until,
         as_of_date,
         is_started,
@@ -63,8 +68,10 @@ flagged as (
 
     select
         completed.*,
-        coalesce(completed.kpi_completion, 0) < {{ kpi_line }} as is_kpi_below_line,
-        not completed.is_window_over
+        completed.is_kpi_measured
+            and coalesce(completed.kpi_completion, 0) < {{ kpi_line }} as is_kpi_below_line,
+        completed.is_kpi_measured
+            and not completed.is_window_over
             and completed.is_started
             and coalesce(completed.kpi_completion, 0) < {{ kpi_line }}
                 * case when completed.kpi = 'aov_lift' then 1.0
@@ -107,6 +114,7 @@ final as (
             when is_behind_pace then 'behind_pace'
             when is_window_over and is_kpi_below_line then 'kpi_missed'
             when not is_started then 'not_started'
+            when not is_kpi_measured then 'not_measured'
             else 'on_track'
         end as flag,
         is_over_budget,
@@ -117,7 +125,9 @@ final as (
         -- timing
         measured_until,
         window_elapsed_share,
-        as_of_date
+        as_of_date,
+        -- last: an existing incremental table gains it at its end
+        not_measured_reason
 
     from flagged
 

@@ -236,9 +236,14 @@ def cmd_sources_check(settings: Settings, args: argparse.Namespace) -> int:
         mapping = load_mapping(folder)
     except MappingError as exc:
         raise CliError(str(exc)) from None
-    checks = check_mapping(settings, mapping, limit=args.sample)
-    for line in report_lines(folder, mapping, checks, shown=args.show):
+    say(f"source mapping {folder}")
+    checks = []
+    for line in report_lines(
+        _kept(check_mapping(settings, mapping, args.sample), checks), args.show
+    ):
         say(line)
+    if mapping.unmapped:
+        say(f"not mapped (published as not measured): {', '.join(mapping.unmapped)}")
     errors = [check.error for check in checks if not check.ok]
     if errors:
         for error in errors:
@@ -246,6 +251,13 @@ def cmd_sources_check(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     say(f"mapping OK: {len(checks)} tables read")
     return 0
+
+
+def _kept(items, into: list):
+    """Pass `items` on one by one, keeping each in `into`."""
+    for item in items:
+        into.append(item)
+        yield item
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,8 +11,8 @@ flag) is masked in every sample shown.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
@@ -121,9 +121,13 @@ def check_table(settings: Settings, mapping: TableMapping, limit: int) -> TableC
     )
 
 
-def check_mapping(settings: Settings, mapping: SourceMapping, limit: int = 100) -> list[TableCheck]:
-    """Every mapped table, checked in contract order."""
-    return [check_table(settings, table, limit) for table in mapping.tables.values()]
+def check_mapping(
+    settings: Settings, mapping: SourceMapping, limit: int = 100
+) -> Iterator[TableCheck]:
+    """Every mapped table, checked in contract order, one at a time (a caller can show each
+    as it is done: counting a large source table takes a while)."""
+    for table in mapping.tables.values():
+        yield check_table(settings, table, limit)
 
 
 def describe_row(row: pd.Series, width: int = 96) -> str:
@@ -131,9 +135,8 @@ def describe_row(row: pd.Series, width: int = 96) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def report_lines(folder: Path, mapping: SourceMapping, checks: list[TableCheck], shown: int):
-    """What `sources check` prints, line by line."""
-    yield f"source mapping {folder}"
+def report_lines(checks: Iterable[TableCheck], shown: int) -> Iterator[str]:
+    """What `sources check` prints for each table, line by line, as the checks come."""
     current = None
     for check in checks:
         table = check.mapping
@@ -154,5 +157,3 @@ def report_lines(folder: Path, mapping: SourceMapping, checks: list[TableCheck],
             yield f"      {rows:>5} {reason}"
         for _, row in check.sample.head(shown).iterrows():
             yield f"      {describe_row(row)}"
-    if mapping.unmapped:
-        yield f"not mapped (published as not measured): {', '.join(mapping.unmapped)}"

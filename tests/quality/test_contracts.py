@@ -160,7 +160,8 @@ def test_completion_must_be_actual_over_target(warehouse):
         connection.execute("create schema reporting")
         connection.execute(
             """
-            create table reporting.rpt_customer_kpis as select * from (values
+            create table reporting.rpt_customer_kpis as select *, null::varchar as
+                not_measured_reason from (values
                 ('2026Q3', 'new_customers', 'customer/new', 1000.0, 800.0, 0.8, date '2026-09-30'),
                 ('2026Q3', 'repurchase_rate', 'customer/existing/repurchase_rate',
                  0.25, 0.2, 0.9, date '2026-09-30'),

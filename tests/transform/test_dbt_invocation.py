@@ -58,6 +58,7 @@ def test_the_pipeline_environment_is_built_without_touching_os_environ(tmp_path)
         "SALES_TARGETS_RESTATED_THROUGH": "",
         "SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT": settings.warehouse_memory_limit,
         "DBT_INDIRECT_SELECTION": "cautious",
+        "SALES_TARGETS_UNMAPPED_TABLES": "",  # the demo mapping maps every table
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }

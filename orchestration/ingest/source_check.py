@@ -77,7 +77,7 @@ def _type_errors(mapping: TableMapping, sample: pd.DataFrame, rejections: pd.Dat
             examples = ", ".join(repr(v) for v in failures["bad_value"].head(2))
             return (
                 f"{mapping.where()}: column {column} returns no {kind} in the sample "
-                f"(e.g. {examples}): cast it to a {kind} in the select"
+                f"(e.g. {examples}): cast it to the contract's {kind} type in the select"
             )
     return ""
 

@@ -70,7 +70,7 @@ def test_the_demo_mapping_reads_every_table_masks_personal_data_and_counts_rejec
         ("crm.yml", "select region_id, region_name, tier, updated_at",
          "select region_id, region_name, tier, region_name as updated_at",
          ["crm.yml", "table regions", "column updated_at returns no timestamp",
-          "cast it to a timestamp in the select"]),
+          "cast it to the contract's timestamp type in the select"]),
     ],
 )  # fmt: skip
 def test_each_broken_mapping_is_one_line_naming_file_table_and_column_with_exit_2(

@@ -141,7 +141,7 @@ def test_crash_mid_batch_then_re_run_loads_each_version_once(
     # chunk 1 = line 3 (re-read) and line 20 (new), committed before the crash
     assert (read, new, quarantined) == (2, 1, 0)
     in_failed_batch = "select order_line_id from raw.order_lines where _batch_id = ?"
-    assert query(in_failed_batch, [failed_batch]) == [(20,)]
+    assert query(in_failed_batch, [failed_batch]) == [("20",)]
 
     rerun = ingest(chunk_size=2)["order_lines"]
     assert rerun.reconciled and rerun.watermark == datetime(2025, 3, 6, 10, 0)
@@ -150,15 +150,8 @@ def test_crash_mid_batch_then_re_run_loads_each_version_once(
         "having count(*) > 1"
     )
     assert versions == []
-    assert query("select order_line_id from raw.order_lines order by 1") == [
-        (1,),
-        (1,),
-        (2,),
-        (3,),
-        (20,),
-        (22,),
-        (23,),
-    ]
+    ids = "select order_line_id from raw.order_lines order by length(order_line_id), 1"
+    assert query(ids) == [("1",), ("1",), ("2",), ("3",), ("20",), ("22",), ("23",)]
     # read: 3, 20 (both already in raw), 20 again, 21 (quarantined), 22, 23, 1 (new)
     assert (rerun.rows_read, rerun.rows_loaded, rerun.rows_new) == (7, 5, 3)
     assert query("select rule, count(*) from raw.quarantine group by 1 order by 1") == [

@@ -118,8 +118,9 @@ regions as (
 order_teams as (
     select
         quarter_orders.order_id, quarter_orders.rep_id, quarter_orders.customer_segment,
+        -- ids are text: by length first, so numeric-looking ids keep their numeric order
         first(assignments.group_id order by assignments.valid_from desc,
-              assignments.assignment_id desc) as group_id
+              length(assignments.assignment_id) desc, assignments.assignment_id desc) as group_id
     from quarter_orders
     left join assignments
         on assignments.rep_id = quarter_orders.rep_id

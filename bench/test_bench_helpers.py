@@ -101,7 +101,7 @@ def test_yesterday_drops_rows_updated_on_the_last_day_and_unreadable_stamps(tmp_
     removed = source_states._copy_without_day(today, tmp_path / "yesterday", date(2026, 11, 25))
     with sqlite3.connect(tmp_path / "yesterday" / "orders.sqlite") as connection:
         kept = [row[0] for row in connection.execute("select order_id from orders order by 1")]
-    assert kept == [1, 2]
+    assert kept == ["1", "2"]
     assert removed == 2
     with sqlite3.connect(today / "orders.sqlite") as connection:
         assert connection.execute("select count(*) from orders").fetchone()[0] == 4

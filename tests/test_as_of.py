@@ -57,7 +57,7 @@ def total_revenue(store_path, quarter: str) -> Decimal:
     return Decimal(value)
 
 
-def refund_late(orders_db, warehouse_path) -> tuple[list[int], Decimal]:
+def refund_late(orders_db, warehouse_path) -> tuple[list[str], Decimal]:
     """Refund completed orders of the closed quarter now; return them and their revenue.
 
     The revenue is summed from the source's own lines, not from any pipeline table.
@@ -69,7 +69,7 @@ def refund_late(orders_db, warehouse_path) -> tuple[list[int], Decimal]:
                 "select order_id from staging.stg_orders__orders "
                 "where status = 'completed' and order_date between ? and ? "
                 "and order_id in (select order_id from staging.stg_orders__order_lines) "
-                "order by order_id limit ?",
+                "order by length(order_id), order_id limit ?",
                 [CLOSED_QUARTER_START, date(2026, 6, 30), LATE_REFUNDS],
             ).fetchall()
         ]
@@ -139,7 +139,8 @@ def test_late_refunds_leave_a_closed_quarter_identical_until_restated(
         # the refunds did reach the warehouse: the quarter ignores them on purpose
         (seen,) = warehouse.execute(
             "select count(*) from staging.stg_orders__orders where status = 'refunded' "
-            f"and order_id in ({','.join(map(str, refunded))})"
+            f"and order_id in ({','.join('?' * len(refunded))})",
+            refunded,
         ).fetchone()
     assert seen == LATE_REFUNDS
     assert published_rows_digest(settings.reporting_path, CLOSED_QUARTER) == before

@@ -1,8 +1,9 @@
 """Write generated columns into a source database through SQLAlchemy, fast.
 
 SQLite (the default) gets text dates and float money straight through the driver's
-executemany, with journaling and fsync off while generating. Any other database gets
-Python dates, datetimes and Decimals through a Core insert.
+executemany, with journaling and fsync off while generating (a numbered id lands in its
+VARCHAR column as text). Any other database gets Python dates, datetimes, Decimals and
+text ids through a Core insert.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def _to_python_type(column: sa.Column, value: object) -> object:
         return date.fromisoformat(value)
     if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Float):
         return Decimal(f"{float(value):.2f}")
+    if isinstance(kind, sa.String) and isinstance(value, int):
+        return str(value)  # the generator numbers orders, lines, leads: ids are text
     return value
 
 

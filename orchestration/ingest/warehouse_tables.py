@@ -13,7 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from orchestration.ingest.raw_layout import QUARANTINE_TABLE, RAW_SCHEMA, raw_columns
-from orchestration.ingest.source_tables import SourceTable
+from orchestration.ingest.source_tables import SOURCE_TABLES_BY_NAME, SourceTable
 
 LOAD_BATCHES_TABLE = "load_batches"
 LOAD_WATERMARKS_TABLE = "load_watermarks"
@@ -62,10 +62,31 @@ def _create(connection: duckdb.DuckDBPyConnection, table: str, columns: dict[str
     connection.execute(f"create table if not exists {qualified(table)} ({body})")
 
 
+def _widen_number_ids(connection: duckdb.DuckDBPyConnection) -> None:
+    """Make text the raw columns a warehouse still holds as BIGINT that are text ids now.
+
+    Order, order line, lead and assignment ids were numbers in warehouses created before
+    they became text ids. raw keeps versions the sources may no longer have, so the column
+    is converted in place (1042 becomes '1042', as loading that id as text gives), for
+    every raw table at once: a child's foreign key check compares with its parent's ids.
+    """
+    numbers = connection.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and data_type = 'BIGINT'",
+        [RAW_SCHEMA],
+    ).fetchall()
+    for table, column in numbers:
+        source = SOURCE_TABLES_BY_NAME.get(table)
+        if source is not None and raw_columns(source).get(column) == "VARCHAR":
+            connection.execute(f"alter table {qualified(table)} alter {quote(column)} type VARCHAR")
+
+
 def ensure_ingest_tables(connection: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
-    """Create the raw schema, `raw.<table>` of `source` and the shared tables if missing."""
+    """Create the raw schema, `raw.<table>` of `source` and the shared tables if missing;
+    widen the id columns an older warehouse holds as numbers (`_widen_number_ids`)."""
     connection.execute(f"create schema if not exists {RAW_SCHEMA}")
     _create(connection, source.name, raw_columns(source))
+    _widen_number_ids(connection)
     _create(connection, QUARANTINE_TABLE, QUARANTINE_COLUMNS)
     _create(connection, LOAD_BATCHES_TABLE, LOAD_BATCHES_COLUMNS)
     _create(connection, LOAD_WATERMARKS_TABLE, LOAD_WATERMARKS_COLUMNS)

@@ -25,7 +25,7 @@ STAGING_INPUTS: dict[str, dict[str, str]] = {
     },
     "stg_crm__reps": {"rep_id": "varchar", "rep_name": "varchar", "role": "varchar"},
     "stg_crm__rep_assignments": {
-        "assignment_id": "bigint",
+        "assignment_id": "varchar",
         "rep_id": "varchar",
         "group_id": "varchar",
         "valid_from": "date",
@@ -33,7 +33,7 @@ STAGING_INPUTS: dict[str, dict[str, str]] = {
     },
     "stg_orders__products": {"product_id": "varchar", "tier": "varchar", "launch_date": "date"},
     "stg_orders__orders": {
-        "order_id": "bigint",
+        "order_id": "varchar",
         "customer_id": "varchar",
         "rep_id": "varchar",
         "order_date": "date",
@@ -41,15 +41,15 @@ STAGING_INPUTS: dict[str, dict[str, str]] = {
         "is_completed": "boolean",
     },
     "stg_orders__order_status_changes": {
-        "order_id": "bigint",
+        "order_id": "varchar",
         "status": "varchar",
         "is_completed": "boolean",
         "updated_at": "timestamp",
         "superseded_at": "timestamp",
     },
     "stg_orders__order_lines": {
-        "order_line_id": "bigint",
-        "order_id": "bigint",
+        "order_line_id": "varchar",
+        "order_id": "varchar",
         "product_id": "varchar",
         "quantity": "bigint",
         "net_amount": "decimal(18,2)",

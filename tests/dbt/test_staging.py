@@ -33,6 +33,8 @@ LOAD_2 = ("batch-2", datetime(2026, 8, 1, 3, 0))
 LOAD_3 = ("batch-3", datetime(2026, 9, 16, 3, 0))
 LOAD_4 = ("batch-4", datetime(2026, 10, 6, 3, 0))
 LOAD_5 = ("batch-5", datetime(2026, 10, 7, 3, 0))
+# Leads keyed as a CRM keys them: text ids (Salesforce: 18 characters).
+LEAD_1, LEAD_2, LEAD_3 = "00Q5g00000AbCdE1AA", "00Q5g00000AbCdE2AA", "00Q5g00000AbCdE3AA"
 
 
 def ts(text: str) -> datetime:
@@ -80,10 +82,10 @@ RAW_VERSIONS: dict[str, RawVersions] = {
     ),
     "rep_assignments": version_log(
         "assignment_id, rep_id, group_id, valid_from, valid_to, updated_at",
-        (1, "rep-001", "g-star-01", "2024-01-01", None, "2026-06-30 10:00", LOAD_1),
-        (2, "rep-002", "g-star-01", "2026-06-01", None, "2026-06-30 10:00", LOAD_1),
+        ("1", "rep-001", "g-star-01", "2024-01-01", None, "2026-06-30 10:00", LOAD_1),
+        ("2", "rep-002", "g-star-01", "2026-06-01", None, "2026-06-30 10:00", LOAD_1),
         # the assignment was closed: the newer version wins
-        (2, "rep-002", "g-star-01", "2026-06-01", "2026-10-01", "2026-09-15 12:00", LOAD_3),
+        ("2", "rep-002", "g-star-01", "2026-06-01", "2026-10-01", "2026-09-15 12:00", LOAD_3),
     ),
     "customers": version_log(
         # email and phone stay null: personal data the staging tests do not need
@@ -104,11 +106,20 @@ RAW_VERSIONS: dict[str, RawVersions] = {
     ),
     "leads": version_log(
         "lead_id, source, campaign_id, created_at, converted_at, customer_id, updated_at",
-        (1, "online_ads", "cmp-ads", "2026-03-03", "2026-03-10", "c-000001", "2026-03-10", LOAD_1),
-        (2, "website", None, "2026-06-30", None, None, "2026-06-30", LOAD_1),
+        (
+            LEAD_1,
+            "online_ads",
+            "cmp-ads",
+            "2026-03-03",
+            "2026-03-10",
+            "c-000001",
+            "2026-03-10",
+            LOAD_1,
+        ),
+        (LEAD_2, "website", None, "2026-06-30", None, None, "2026-06-30", LOAD_1),
         # converted later: the newer version wins
-        (2, "website", None, "2026-06-30", "2026-07-05", "c-000002", "2026-07-05", LOAD_2),
-        (3, "referral", None, "2026-09-01", None, None, "2026-09-01", LOAD_3),
+        (LEAD_2, "website", None, "2026-06-30", "2026-07-05", "c-000002", "2026-07-05", LOAD_2),
+        (LEAD_3, "referral", None, "2026-09-01", None, None, "2026-09-01", LOAD_3),
     ),
     "products": version_log(
         "product_id, product_name, tier, launch_date, list_price, updated_at",
@@ -119,22 +130,22 @@ RAW_VERSIONS: dict[str, RawVersions] = {
     ),
     "orders": version_log(
         "order_id, customer_id, rep_id, order_date, status, currency, updated_at",
-        (1, "c-000001", "rep-001", "2026-07-10", "completed", "CNY", "2026-07-10 12:00", LOAD_2),
+        ("1", "c-000001", "rep-001", "2026-07-10", "completed", "CNY", "2026-07-10 12:00", LOAD_2),
         # the same version re-read by a later look-back load: still one version
-        (1, "c-000001", "rep-001", "2026-07-10", "completed", "CNY", "2026-07-10 12:00", LOAD_4),
-        (2, "c-000002", "rep-002", "2026-07-20", "completed", "CNY", "2026-07-20 12:00", LOAD_2),
+        ("1", "c-000001", "rep-001", "2026-07-10", "completed", "CNY", "2026-07-10 12:00", LOAD_4),
+        ("2", "c-000002", "rep-002", "2026-07-20", "completed", "CNY", "2026-07-20 12:00", LOAD_2),
         # refunded after Q3 closed: now refunded, but completed as of Q3's end
-        (2, "c-000002", "rep-002", "2026-07-20", "refunded", "CNY", "2026-10-05 09:30", LOAD_4),
-        (3, "c-000001", "rep-001", "2026-07-25", "cancelled", "CNY", "2026-07-25 12:00", LOAD_2),
+        ("2", "c-000002", "rep-002", "2026-07-20", "refunded", "CNY", "2026-10-05 09:30", LOAD_4),
+        ("3", "c-000001", "rep-001", "2026-07-25", "cancelled", "CNY", "2026-07-25 12:00", LOAD_2),
     ),
     "order_lines": version_log(
         "order_line_id, order_id, product_id, quantity, unit_price, discount, net_amount, "
         "updated_at",
-        (10, 1, "p-0001", 3, "100.00", "0.00", "300.00", "2026-07-10 12:00", LOAD_2),
-        (11, 2, "p-0002", 2, "250.00", "0.00", "500.00", "2026-07-20 12:00", LOAD_2),
+        ("10", "1", "p-0001", 3, "100.00", "0.00", "300.00", "2026-07-10 12:00", LOAD_2),
+        ("11", "2", "p-0002", 2, "250.00", "0.00", "500.00", "2026-07-20 12:00", LOAD_2),
         # quantity corrected the next day: the newer version wins
-        (11, 2, "p-0002", 1, "250.00", "10.00", "240.00", "2026-07-21 12:00", LOAD_2),
-        (12, 3, "p-0001", 1, "100.00", "0.00", "100.00", "2026-07-25 12:00", LOAD_2),
+        ("11", "2", "p-0002", 1, "250.00", "10.00", "240.00", "2026-07-21 12:00", LOAD_2),
+        ("12", "3", "p-0001", 1, "100.00", "0.00", "100.00", "2026-07-25 12:00", LOAD_2),
     ),
     "inventory_snapshots": version_log(
         "product_id, snapshot_date, units_on_hand, units_received, updated_at",
@@ -168,8 +179,8 @@ EXPECTED_STAGING: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
     "stg_crm__rep_assignments": (
         "assignment_id, rep_id, group_id, valid_from, valid_to",
         [
-            (1, "rep-001", "g-star-01", d("2024-01-01"), None),
-            (2, "rep-002", "g-star-01", d("2026-06-01"), d("2026-10-01")),
+            ("1", "rep-001", "g-star-01", d("2024-01-01"), None),
+            ("2", "rep-002", "g-star-01", d("2026-06-01"), d("2026-10-01")),
         ],
     ),
     "stg_crm__customers": (
@@ -193,9 +204,9 @@ EXPECTED_STAGING: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
     "stg_crm__leads": (
         "lead_id, source, campaign_id, customer_id, is_converted, converted_at",
         [
-            (1, "online_ads", "cmp-ads", "c-000001", True, ts("2026-03-10 00:00")),
-            (2, "website", None, "c-000002", True, ts("2026-07-05 00:00")),
-            (3, "referral", None, None, False, None),
+            (LEAD_1, "online_ads", "cmp-ads", "c-000001", True, ts("2026-03-10 00:00")),
+            (LEAD_2, "website", None, "c-000002", True, ts("2026-07-05 00:00")),
+            (LEAD_3, "referral", None, None, False, None),
         ],
     ),
     "stg_orders__products": (
@@ -208,17 +219,17 @@ EXPECTED_STAGING: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
     "stg_orders__orders": (
         "order_id, status, is_completed, is_cancelled, is_refunded, order_date, loaded_at",
         [
-            (1, "completed", True, False, False, d("2026-07-10"), LOAD_4[1]),
-            (2, "refunded", False, False, True, d("2026-07-20"), LOAD_4[1]),
-            (3, "cancelled", False, True, False, d("2026-07-25"), LOAD_2[1]),
+            ("1", "completed", True, False, False, d("2026-07-10"), LOAD_4[1]),
+            ("2", "refunded", False, False, True, d("2026-07-20"), LOAD_4[1]),
+            ("3", "cancelled", False, True, False, d("2026-07-25"), LOAD_2[1]),
         ],
     ),
     "stg_orders__order_lines": (
         "order_line_id, order_id, product_id, quantity, unit_price, discount, net_amount",
         [
-            (10, 1, "p-0001", 3, money("100.00"), money("0.00"), money("300.00")),
-            (11, 2, "p-0002", 1, money("250.00"), money("10.00"), money("240.00")),
-            (12, 3, "p-0001", 1, money("100.00"), money("0.00"), money("100.00")),
+            ("10", "1", "p-0001", 3, money("100.00"), money("0.00"), money("300.00")),
+            ("11", "2", "p-0002", 1, money("250.00"), money("10.00"), money("240.00")),
+            ("12", "3", "p-0001", 1, money("100.00"), money("0.00"), money("100.00")),
         ],
     ),
     "stg_orders__inventory_snapshots": (
@@ -231,10 +242,10 @@ EXPECTED_STAGING: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
     "stg_orders__order_status_changes": (
         "order_id, updated_at, status, is_completed, superseded_at, loaded_at",
         [
-            (1, ts("2026-07-10 12:00"), "completed", True, None, LOAD_4[1]),
-            (2, ts("2026-07-20 12:00"), "completed", True, ts("2026-10-05 09:30"), LOAD_2[1]),
-            (2, ts("2026-10-05 09:30"), "refunded", False, None, LOAD_4[1]),
-            (3, ts("2026-07-25 12:00"), "cancelled", False, None, LOAD_2[1]),
+            ("1", ts("2026-07-10 12:00"), "completed", True, None, LOAD_4[1]),
+            ("2", ts("2026-07-20 12:00"), "completed", True, ts("2026-10-05 09:30"), LOAD_2[1]),
+            ("2", ts("2026-10-05 09:30"), "refunded", False, None, LOAD_4[1]),
+            ("3", ts("2026-07-25 12:00"), "cancelled", False, None, LOAD_2[1]),
         ],
     ),
 }
@@ -363,8 +374,8 @@ def test_order_status_as_of_a_date_ignores_later_refunds(staged):
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         quarter_end = connection.execute(status_as_of, ["2026-09-30", "2026-09-30"]).fetchall()
         after_refund = connection.execute(status_as_of, ["2026-10-05", "2026-10-05"]).fetchall()
-    assert quarter_end == [(1, "completed"), (2, "completed"), (3, "cancelled")]
-    assert after_refund == [(1, "completed"), (2, "refunded"), (3, "cancelled")]
+    assert quarter_end == [("1", "completed"), ("2", "completed"), ("3", "cancelled")]
+    assert after_refund == [("1", "completed"), ("2", "refunded"), ("3", "cancelled")]
 
 
 def test_staging_columns_have_the_house_types(staged):
@@ -387,7 +398,7 @@ def test_staging_columns_have_the_house_types(staged):
             """
         ).fetchone()[0]
     assert types == {
-        "order_id": "BIGINT",
+        "order_id": "VARCHAR",
         "customer_id": "VARCHAR",
         "rep_id": "VARCHAR",
         "status": "VARCHAR",
@@ -404,7 +415,17 @@ def test_staging_columns_have_the_house_types(staged):
 
 def test_a_broken_relationship_fails_the_build(tmp_path):
     names, lines = RAW_VERSIONS["order_lines"]
-    orphan_line = (13, 999, "p-0001", 1, "100.00", "0.00", "100.00", "2026-10-06 12:00", *LOAD_5)
+    orphan_line = (
+        "13",
+        "999",
+        "p-0001",
+        1,
+        "100.00",
+        "0.00",
+        "100.00",
+        "2026-10-06 12:00",
+        *LOAD_5,
+    )
     versions = {**RAW_VERSIONS, "order_lines": (names, [*lines, orphan_line])}
     _, run = build_staging(tmp_path, versions)
     assert run.returncode != 0

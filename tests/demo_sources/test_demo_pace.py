@@ -95,7 +95,14 @@ def test_other_groups_rarely_have_a_week_below_85_percent_of_their_average(
 def test_a_new_customers_first_basket_is_worth_about_4800(default_scale: World):
     first_orders = default_scale.frame(
         f"""with o as ({CLEAN_ORDERS}),
-            first as (select customer_id, min(order_id) order_id from o group by customer_id)
+            numbered as (
+                -- ids are text: by length first, so numbered ids keep their numeric order
+                select customer_id, order_id, row_number() over (
+                    partition by customer_id order by length(order_id), order_id
+                ) as order_number
+                from o
+            ),
+            first as (select customer_id, order_id from numbered where order_number = 1)
             select o.order_id, substr(o.order_date, 1, 7) month, sum(l.net_amount) revenue
             from first join o using (order_id) join ({CLEAN_LINES}) l using (order_id)
             where o.order_date >= '2025-10-01' and o.status = 'completed'

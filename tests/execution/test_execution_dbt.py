@@ -150,7 +150,7 @@ def test_commissions_with_a_refund_clawed_back_in_the_quarter_it_arrives(built: 
         "net_amount, commission from marts.fct_commission_lines where line_kind = 'clawback'",
     )
     assert clawbacks == [
-        ("2026Q3", 71, "2026Q2", "existing", "new", 0.03, Decimal("-200.00"), Decimal("-6.00"))
+        ("2026Q3", "71", "2026Q2", "existing", "new", 0.03, Decimal("-200.00"), Decimal("-6.00"))
     ]
 
 

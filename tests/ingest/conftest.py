@@ -122,7 +122,7 @@ CLEAN_WORLD: Rows = {
     ],
     "leads": [
         {
-            "lead_id": 1,
+            "lead_id": "00Q5g00000AbCdEAAV",  # a CRM's ids are text (Salesforce: 18 characters)
             "source": "online_ads",
             "campaign_id": "cmp-ads-01",
             "rep_id": "rep-002",

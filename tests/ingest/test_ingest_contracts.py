@@ -69,7 +69,7 @@ def test_every_contract_matches_the_raw_layout(source) -> None:
 def test_a_clean_chunk_passes_typed() -> None:
     verdict = validate_chunk(chunk(line(), line(order_line_id=2)), OrderLines, "order_lines")
     assert verdict.rejections.empty
-    assert list(verdict.accepted["order_line_id"]) == [1, 2]
+    assert list(verdict.accepted["order_line_id"]) == ["1", "2"]
     assert str(verdict.accepted["quantity"].dtype) == "Int64"
     assert verdict.accepted["updated_at"].iloc[0] == pd.Timestamp("2025-03-01 09:00:00")
 

@@ -84,6 +84,57 @@ def test_a_re_run_adds_no_rows_and_no_quarantine(world, write_sources, ingest, q
     ]
 
 
+# raw columns a warehouse created before these ids were text holds as BIGINT
+ONCE_NUMBERS = {
+    "orders": ("order_id",),
+    "order_lines": ("order_line_id", "order_id"),
+    "leads": ("lead_id",),
+    "rep_assignments": ("assignment_id",),
+}
+
+
+def test_a_warehouse_whose_ids_were_numbers_keeps_its_versions_and_loads_text_ids(
+    settings, world, write_sources, ingest, query
+) -> None:
+    world["leads"][0]["lead_id"] = 7
+    write_sources(world)
+    ingest()
+    with connect_warehouse(settings) as connection:
+        for table, columns in ONCE_NUMBERS.items():
+            for column in columns:
+                connection.execute(f"alter table raw.{table} alter {column} type bigint")
+    later = "2025-03-02 10:00:00"
+    order, line = world["orders"][0], world["order_lines"][0]
+    write_sources(
+        {
+            "orders": [{**order, "order_id": "SO-0003", "updated_at": later}],
+            "order_lines": [
+                {**line, "order_line_id": "SO-0003-1", "order_id": "SO-0003", "updated_at": later}
+            ],
+        }
+    )
+
+    results = ingest()
+
+    assert all(r.reconciled and r.rows_quarantined == 0 for r in results.values())
+    assert (results["orders"].rows_new, results["order_lines"].rows_new) == (1, 1)
+    types = query(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = 'raw' and data_type <> 'VARCHAR'"
+    )
+    assert not [(t, c) for t, c, _ in types if c in ONCE_NUMBERS.get(t, ())], types
+    by_id = "order by length({0}), {0}"
+    assert query(f"select order_id from raw.orders {by_id.format('order_id')}") == [
+        ("1",),
+        ("2",),
+        ("SO-0003",),
+    ]
+    assert query(
+        f"select order_line_id, order_id from raw.order_lines {by_id.format('order_line_id')}"
+    ) == [("1", "1"), ("2", "1"), ("3", "2"), ("SO-0003-1", "SO-0003")]
+    assert query("select lead_id from raw.leads") == [("7",)]
+
+
 class Crash(RuntimeError):
     pass
 
@@ -141,7 +192,7 @@ def test_crash_mid_batch_then_re_run_loads_each_version_once(
     # chunk 1 = line 3 (re-read) and line 20 (new), committed before the crash
     assert (read, new, quarantined) == (2, 1, 0)
     in_failed_batch = "select order_line_id from raw.order_lines where _batch_id = ?"
-    assert query(in_failed_batch, [failed_batch]) == [(20,)]
+    assert query(in_failed_batch, [failed_batch]) == [("20",)]
 
     rerun = ingest(chunk_size=2)["order_lines"]
     assert rerun.reconciled and rerun.watermark == datetime(2025, 3, 6, 10, 0)
@@ -150,15 +201,8 @@ def test_crash_mid_batch_then_re_run_loads_each_version_once(
         "having count(*) > 1"
     )
     assert versions == []
-    assert query("select order_line_id from raw.order_lines order by 1") == [
-        (1,),
-        (1,),
-        (2,),
-        (3,),
-        (20,),
-        (22,),
-        (23,),
-    ]
+    ids = "select order_line_id from raw.order_lines order by length(order_line_id), 1"
+    assert query(ids) == [("1",), ("1",), ("2",), ("3",), ("20",), ("22",), ("23",)]
     # read: 3, 20 (both already in raw), 20 again, 21 (quarantined), 22, 23, 1 (new)
     assert (rerun.rows_read, rerun.rows_loaded, rerun.rows_new) == (7, 5, 3)
     assert query("select rule, count(*) from raw.quarantine group by 1 order by 1") == [

@@ -37,12 +37,13 @@ def test_full_load_counts_and_typed_values(world, write_sources, ingest, query) 
         assert query(f"select count(*) from raw.{source.name}") == [(expected,)]
     assert query(
         "select order_line_id, quantity, unit_price, net_amount, updated_at "
-        "from raw.order_lines where order_line_id = 3"
-    ) == [(3, 4, Decimal("1200.00"), Decimal("4799.50"), datetime(2025, 3, 1, 9, 0))]
+        "from raw.order_lines where order_line_id = '3'"
+    ) == [("3", 4, Decimal("1200.00"), Decimal("4799.50"), datetime(2025, 3, 1, 9, 0))]
     assert query("select hire_date, monthly_salary from raw.reps where rep_id = 'rep-002'") == [
         (date(2024, 9, 1), Decimal("9000.00"))
     ]
-    assert query("select valid_to from raw.rep_assignments where assignment_id = 1") == [(None,)]
+    assert query("select valid_to from raw.rep_assignments where assignment_id = '1'") == [(None,)]
+    assert query("select lead_id from raw.leads") == [("00Q5g00000AbCdEAAV",)]
     batch_ids = query("select distinct _batch_id from raw.order_lines")
     assert batch_ids == [(results["order_lines"].batch_id,)]
     assert query("select count(*) from raw.quarantine") == [(0,)]
@@ -141,8 +142,8 @@ def test_every_dirty_kind_is_quarantined_and_kept_out_of_raw(
     quarantine = quarantine_rows(query)
     assert set(quarantine) == EXPECTED_QUARANTINE
     assert len(quarantine) == len(EXPECTED_QUARANTINE)
-    assert query("select order_line_id from raw.order_lines order by 1") == [(1,), (2,), (3,)]
-    assert query("select order_id from raw.orders order by 1") == [(1,), (2,)]
+    assert query("select order_line_id from raw.order_lines order by 1") == [("1",), ("2",), ("3",)]
+    assert query("select order_id from raw.orders order by 1") == [("1",), ("2",)]
     assert query("select product_id from raw.products order by 1") == [("p-0001",), ("p-0002",)]
     batch_of = {r.source_table: r.batch_id for r in results.values()}
     assert all(

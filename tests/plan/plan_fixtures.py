@@ -68,25 +68,25 @@ PRODUCTS = [("p-core", "core"), ("p-new", "new"), ("p-tail", "long_tail")]
 # order id, order date, [(status, updated_at)], [(product, quantity, net amount)]
 ORDERS = [
     (
-        1,
+        "1",
         date(2026, 4, 10),
         [("completed", datetime(2026, 4, 10, 9))],
         [("p-core", 10, "10000.00"), ("p-new", 2, "2400.00")],
     ),
     (
-        2,
+        "2",
         date(2026, 5, 20),
         [("completed", datetime(2026, 5, 20, 9)), ("refunded", datetime(2026, 7, 5, 9))],
         [("p-core", 6, "6000.00")],
     ),
     (
-        3,
+        "3",
         date(2026, 6, 30),
         [("completed", datetime(2026, 6, 30, 9)), ("cancelled", datetime(2026, 6, 30, 18))],
         [("p-core", 100, "99999.00")],
     ),
-    (4, date(2026, 6, 15), [("completed", datetime(2026, 6, 15, 9))], [("p-tail", 1, "600.33")]),
-    (5, date(2026, 2, 1), [("completed", datetime(2026, 2, 1, 9))], [("p-core", 3, "3000.00")]),
+    ("4", date(2026, 6, 15), [("completed", datetime(2026, 6, 15, 9))], [("p-tail", 1, "600.33")]),
+    ("5", date(2026, 2, 1), [("completed", datetime(2026, 2, 1, 9))], [("p-core", 3, "3000.00")]),
 ]
 Q3_BASELINE_REVENUE = "19000.33"
 Q3_BASELINE_CORE_UNITS = 16
@@ -108,12 +108,12 @@ def create_staging_inputs(database: Path, with_org: bool = True, with_orders: bo
             assignments = []
             for number, (rep, _, group) in enumerate(REPS, start=1):
                 if rep == MOVER:
-                    assignments.append((number, rep, group, date(2024, 1, 1), MOVED_ON))
-                    assignments.append((100 + number, rep, "g-t2-normal-02", MOVED_ON, None))
+                    assignments.append((str(number), rep, group, date(2024, 1, 1), MOVED_ON))
+                    assignments.append((str(100 + number), rep, "g-t2-normal-02", MOVED_ON, None))
                 elif rep == LATE_JOINER:
-                    assignments.append((number, rep, group, JOINED_ON, None))
+                    assignments.append((str(number), rep, group, JOINED_ON, None))
                 else:
-                    assignments.append((number, rep, group, date(2024, 1, 1), None))
+                    assignments.append((str(number), rep, group, date(2024, 1, 1), None))
             connection.executemany(
                 "insert into staging.stg_crm__rep_assignments values (?, ?, ?, ?, ?)", assignments
             )
@@ -147,7 +147,7 @@ def create_staging_inputs(database: Path, with_org: bool = True, with_orders: bo
                     line_id += 1
                     connection.execute(
                         "insert into staging.stg_orders__order_lines values (?, ?, ?, ?, ?)",
-                        [line_id, order_id, product, quantity, amount],
+                        [str(line_id), order_id, product, quantity, amount],
                     )
 
 

@@ -14,8 +14,8 @@ from orchestration.quality.contract_watermarks import WATERMARK_TABLE, validate_
 from orchestration.settings import Settings
 
 RELATION = "staging.stg_orders__order_lines"
-GOOD = "({id}, 10, 'p-0001', 2, 1200.00, 100.00, 2300.00, timestamp '{loaded}')"
-BAD_SUM = "({id}, 10, 'p-0001', 2, 1200.00, 100.00, 9999.00, timestamp '{loaded}')"
+GOOD = "('{id}', '10', 'p-0001', 2, 1200.00, 100.00, 2300.00, timestamp '{loaded}')"
+BAD_SUM = "('{id}', '10', 'p-0001', 2, 1200.00, 100.00, 9999.00, timestamp '{loaded}')"
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def settings(tmp_path: Path) -> Settings:
     with duckdb.connect(str(settings.warehouse_path)) as connection:
         connection.execute("create schema staging")
         connection.execute(
-            f"create table {RELATION} (order_line_id bigint, order_id bigint, "
+            f"create table {RELATION} (order_line_id varchar, order_id varchar, "
             "product_id varchar, quantity bigint, unit_price decimal(18, 2), "
             "discount decimal(18, 2), net_amount decimal(18, 2), "
             "updated_at timestamp default timestamp '2026-07-02 10:00', loaded_at timestamp)"
@@ -91,7 +91,7 @@ def test_a_changed_model_reads_every_row_again(settings, tmp_path):
     check(settings)
     # an old row changes without a new load: what a changed cast in the model would do
     with duckdb.connect(str(settings.warehouse_path)) as connection:
-        connection.execute(f"update {RELATION} set net_amount = 9999 where order_line_id = 2")
+        connection.execute(f"update {RELATION} set net_amount = 9999 where order_line_id = '2'")
     assert check(settings).passed  # not re-read: loaded before the last pass
 
     project = tmp_path / "dbt_project"

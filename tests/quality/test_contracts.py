@@ -272,9 +272,9 @@ def test_staging_order_lines_must_add_up(warehouse):
                 timestamp '2026-07-02 10:00' as updated_at,
                 timestamp '2026-07-03 02:00' as loaded_at
             from (values
-                (1, 10, 'p-0001', 2, 1200.00, 100.00, 2300.00),
-                (2, 10, 'p-0002', 1, 49.00, 0.00, 59.00),
-                (3, 11, 'p-0003', 0, 49.00, 0.00, 0.00)
+                ('1', '10', 'p-0001', 2, 1200.00, 100.00, 2300.00),
+                ('2', '10', 'p-0002', 1, 49.00, 0.00, 59.00),
+                ('3', '11', 'p-0003', 0, 49.00, 0.00, 0.00)
             ) t(order_line_id, order_id, product_id, quantity, unit_price, discount, net_amount)
             """
         )

@@ -144,8 +144,8 @@ def test_contracts_exist_for_every_staging_view_and_fully_listed_mart():
 def test_a_staging_row_rule_still_fails_by_name():
     frame = pd.DataFrame(
         {
-            "order_line_id": [1],
-            "order_id": [7],
+            "order_line_id": ["1"],
+            "order_id": ["7"],
             "product_id": ["p-0001"],
             "quantity": [0],
             "unit_price": [10.0],

@@ -29,7 +29,7 @@ SQL_LOOKING = "x'); drop table raw.orders; --"
 SQL_LOOKING_NAME = "Robert'); drop table raw.customers; --"
 QUARTER_FIRST_DAY = "2026-07-01"
 QUARTER_LAST_DAY = "2026-09-30"
-FRESH_INTEGER_KEY = 990_000_000  # far above every id the demo generator writes
+FRESH_INTEGER_KEY = 990_000_000  # far above every number the demo generator gives an id
 LONG_TEXT_LENGTH = 20_000
 INVALID_UTF8 = b"Zh\xc3\x28ng \xff\xfe"  # a broken two-byte sequence and two stray bytes
 
@@ -110,9 +110,7 @@ def _marker(index: int) -> str:
     return f"2026-08-{10 + index // 60:02d} 03:{index % 60:02d}:17"
 
 
-def _fresh_key(table: str, key: str, index: int, sample: Any) -> Any:
-    if isinstance(sample, int):
-        return FRESH_INTEGER_KEY + index
+def _fresh_key(table: str, index: int) -> str:
     return f"zz-bad-{table}-{index:02d}"
 
 
@@ -149,7 +147,7 @@ def variant(
     def plant(sources: Sources, index: int) -> Planted:
         key = KEYS[table]
         row = sources.real_row(table, IN_QUARTER.get(table, "1 = 1"), offset=index)
-        fresh = _fresh_key(table, key, index, row[key])
+        fresh = _fresh_key(table, index)
         stamp = _marker(index)
         row.update({key: fresh, "updated_at": stamp})
         row.update(changes)
@@ -248,15 +246,15 @@ def orphan_line_of_quarantined_order() -> Callable[[Sources, int], Planted]:
 
     def plant(sources: Sources, index: int) -> Planted:
         order = sources.real_row("orders", IN_QUARTER["orders"], offset=300 + index)
-        order_id = FRESH_INTEGER_KEY + 500 + index
+        order_id = str(FRESH_INTEGER_KEY + 500 + index)
         order.update({"order_id": order_id, "currency": "USD", "updated_at": _marker(index)})
         sources.insert("orders", order)
         line = sources.real_row("order_lines", IN_QUARTER["order_lines"], offset=300 + index)
-        line_id = FRESH_INTEGER_KEY + 500 + index
+        line_id = str(FRESH_INTEGER_KEY + 500 + index)
         line.update({"order_line_id": line_id, "order_id": order_id, "updated_at": _marker(index)})
         sources.insert("order_lines", line)
         return Planted(
-            record_key=f"order_line_id={line_id},", raw_absent=f"order_line_id = {line_id}"
+            record_key=f"order_line_id={line_id},", raw_absent=f"order_line_id = '{line_id}'"
         )
 
     return plant
@@ -266,7 +264,7 @@ def accepted_as_data(table: str, column: str, value: str) -> Callable[[Sources, 
     def plant(sources: Sources, index: int) -> Planted:
         key = KEYS[table]
         row = sources.real_row(table, offset=index)
-        fresh = _fresh_key(table, key, index, row[key])
+        fresh = _fresh_key(table, index)
         row.update({key: fresh, "updated_at": _marker(index), column: value})
         sources.insert(table, row)
         return Planted(
@@ -356,8 +354,8 @@ CATALOGUE: tuple[BadInput, ...] = (
              variant("products", {"list_price": -1})),
     BadInput("null_key", "orders", "order_id", "not_null", "order without an id",
              null_key("orders")),
-    BadInput("text_in_key", "orders", "order_id", "type:integer", "order id 'abc'",
-             variant("orders", {"order_id": "abc"})),
+    BadInput("empty_key", "orders", "order_id", "str_length(1, None)",
+             "order id '' (an empty id string is no id)", variant("orders", {"order_id": ""})),
     BadInput("orphan_customer", "orders", "customer_id", "unknown_customer_id",
              "order of a customer that does not exist",
              variant("orders", {"customer_id": "c-999999"})),
@@ -399,7 +397,7 @@ CATALOGUE: tuple[BadInput, ...] = (
              variant("order_lines", {"product_id": "p-9999"})),
     BadInput("orphan_order", "order_lines", "order_id", "unknown_order_id",
              "line of an order that does not exist",
-             variant("order_lines", {"order_id": FRESH_INTEGER_KEY + 999})),
+             variant("order_lines", {"order_id": str(FRESH_INTEGER_KEY + 999)})),
     BadInput("child_of_quarantined_parent", "order_lines", "order_id", "unknown_order_id",
              "line of an order that was itself quarantined (USD)",
              orphan_line_of_quarantined_order()),

@@ -15,7 +15,6 @@ from models.registry.sources.fields import (
     event_date,
     key_id,
     money,
-    number_key,
     text,
     timestamp,
 )
@@ -62,7 +61,7 @@ REP_ASSIGNMENTS = Table(
     name="rep_assignments",
     description="A rep's membership of a group over [valid_from, valid_to).",
     columns=(
-        number_key("assignment_id", "assignment key"),
+        key_id("assignment_id", "assignment key"),
         key_id("rep_id", "assigned rep (raw.reps)"),
         key_id("group_id", "group joined (raw.sales_groups)"),
         event_date("valid_from", "first day in the group"),
@@ -122,7 +121,7 @@ LEADS = Table(
     name="leads",
     description="A sales lead, and the customer it became once converted.",
     columns=(
-        number_key("lead_id", "lead key"),
+        key_id("lead_id", "lead key"),
         choice("source", LEAD_SOURCES, "where the lead came from"),
         key_id("campaign_id", "campaign that produced it (raw.campaigns); may be empty", True),
         key_id("rep_id", "rep working the lead (raw.reps); may be empty", True),

@@ -42,10 +42,6 @@ def choice(name: str, allowed: list[str], description: str, length: int = 32) ->
     return Column(name, "varchar", description, isin=tuple(allowed), length=length)
 
 
-def number_key(name: str, description: str) -> Column:
-    return Column(name, "bigint", description)
-
-
 def count(name: str, description: str) -> Column:
     return Column(name, "bigint", description, ge=0)
 

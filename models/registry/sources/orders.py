@@ -1,6 +1,6 @@
 """Source tables of the order system: products, orders, order lines, inventory."""
 
-from models.registry.schema import Column, Table
+from models.registry.schema import Table
 from models.registry.sources import row_rules as rules
 from models.registry.sources.fields import (
     CURRENCIES,
@@ -12,7 +12,6 @@ from models.registry.sources.fields import (
     event_date,
     key_id,
     money,
-    number_key,
     text,
 )
 
@@ -33,7 +32,7 @@ ORDERS = Table(
     name="orders",
     description="An order header; its status may change later (cancelled, refunded).",
     columns=(
-        number_key("order_id", "order key"),
+        key_id("order_id", "order key"),
         key_id("customer_id", "ordering customer (raw.customers)"),
         key_id("rep_id", "rep credited with the order (raw.reps)"),
         event_date("order_date", "day the order was placed"),
@@ -47,8 +46,8 @@ ORDER_LINES = Table(
     name="order_lines",
     description="One product on an order; net_amount = quantity * unit_price - discount.",
     columns=(
-        number_key("order_line_id", "order line key"),
-        Column("order_id", "bigint", "order of the line (raw.orders)"),
+        key_id("order_line_id", "order line key"),
+        key_id("order_id", "order of the line (raw.orders)"),
         key_id("product_id", "product sold (raw.products)"),
         count("quantity", "units sold"),
         money("unit_price", "price per unit in CNY"),

@@ -47,7 +47,8 @@ first_new_customer_orders as (
         customer_id,
         rep_id,
         row_number() over (
-            partition by quarter, customer_id order by order_date, order_id
+            -- ids are text: by length first, so numeric-looking ids keep their numeric order
+            partition by quarter, customer_id order by order_date, length(order_id), order_id
         ) as order_rank
 
     from sale_lines

@@ -76,7 +76,11 @@ ranked as (
         assignments.group_id,
         row_number() over (
             partition by spans.rep_id, spans.valid_from
-            order by assignments.valid_from desc, assignments.assignment_id desc
+            -- ids are text: by length first, so numeric-looking ids keep their numeric order
+            order by
+                assignments.valid_from desc,
+                length(assignments.assignment_id) desc,
+                assignments.assignment_id desc
         ) as assignment_rank
 
     from spans

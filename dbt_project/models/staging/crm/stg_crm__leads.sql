@@ -25,7 +25,7 @@ renamed as (
 
     select
         -- ids
-        {{ dbt.safe_cast('lead_id', dbt.type_bigint()) }} as lead_id,
+        {{ dbt.safe_cast('lead_id', dbt.type_string()) }} as lead_id,
         {{ dbt.safe_cast('campaign_id', dbt.type_string()) }} as campaign_id,
         {{ dbt.safe_cast('rep_id', dbt.type_string()) }} as rep_id,
         {{ dbt.safe_cast('customer_id', dbt.type_string()) }} as customer_id,

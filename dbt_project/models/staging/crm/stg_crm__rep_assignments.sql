@@ -25,7 +25,7 @@ renamed as (
 
     select
         -- ids
-        {{ dbt.safe_cast('assignment_id', dbt.type_bigint()) }} as assignment_id,
+        {{ dbt.safe_cast('assignment_id', dbt.type_string()) }} as assignment_id,
         {{ dbt.safe_cast('rep_id', dbt.type_string()) }} as rep_id,
         {{ dbt.safe_cast('group_id', dbt.type_string()) }} as group_id,
 

@@ -25,8 +25,8 @@ renamed as (
 
     select
         -- ids
-        {{ dbt.safe_cast('order_line_id', dbt.type_bigint()) }} as order_line_id,
-        {{ dbt.safe_cast('order_id', dbt.type_bigint()) }} as order_id,
+        {{ dbt.safe_cast('order_line_id', dbt.type_string()) }} as order_line_id,
+        {{ dbt.safe_cast('order_id', dbt.type_string()) }} as order_id,
         {{ dbt.safe_cast('product_id', dbt.type_string()) }} as product_id,
 
         -- numerics

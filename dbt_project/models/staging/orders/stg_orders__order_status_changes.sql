@@ -29,7 +29,7 @@ renamed as (
 
     select
         -- ids
-        {{ dbt.safe_cast('order_id', dbt.type_bigint()) }} as order_id,
+        {{ dbt.safe_cast('order_id', dbt.type_string()) }} as order_id,
 
         -- strings
         {{ dbt.safe_cast('status', dbt.type_string()) }} as status,

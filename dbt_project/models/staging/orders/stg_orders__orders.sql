@@ -25,7 +25,7 @@ renamed as (
 
     select
         -- ids
-        {{ dbt.safe_cast('order_id', dbt.type_bigint()) }} as order_id,
+        {{ dbt.safe_cast('order_id', dbt.type_string()) }} as order_id,
         {{ dbt.safe_cast('customer_id', dbt.type_string()) }} as customer_id,
         {{ dbt.safe_cast('rep_id', dbt.type_string()) }} as rep_id,
 

@@ -99,6 +99,56 @@ def cmd_plan_suggest(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_init(settings: Settings, args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from orchestration.ingest.extract import SourceUnavailableError
+    from orchestration.ingest.mapping import MappingError
+    from orchestration.ingest.validate import ContractStructureError
+    from orchestration.plan.init import init_plan
+    from orchestration.transform.dbt_invocation import DbtCommandError
+
+    try:
+        growth = Decimal(args.growth)
+    except InvalidOperation:
+        print(f"sales-targets: error: --growth {args.growth!r} is not a number", file=sys.stderr)
+        return 2
+    try:
+        plan = init_plan(
+            settings,
+            args.out,
+            growth=growth,
+            first_quarter=args.from_quarter,
+            last_quarter=args.to_quarter,
+            say=lambda line: print(line, flush=True),
+        )
+    except (MappingError, ContractStructureError) as exc:
+        print(f"sales-targets: error: {exc}", file=sys.stderr)
+        return 2
+    except (PlanError, SourceUnavailableError, DbtCommandError, ValueError, duckdb.Error) as exc:
+        print(f"sales-targets: error: {exc}", file=sys.stderr)
+        return 1
+    first, last = plan.quarters[0], plan.quarters[-1]
+    print(f"starter plan for {first}..{last} written to {plan.out_dir} (passes plan check)")
+    print(
+        f"  {last}'s shares (each quarter's come from the four before it; "
+        f"{last}'s from {', '.join(plan.share_history[last])}):"
+    )
+    for (dimension, segment), share in plan.shares[last].items():
+        print(f"    {dimension}/{segment}: {share}")
+    print("  quarter totals:")
+    for quarter, how in plan.targets.items():
+        print(f"    {quarter}: {how}")
+    for note in plan.notes:
+        print(f"  note: {note}")
+    print(
+        f"  next: export SALES_TARGETS_PLAN_DIR={plan.out_dir}; "
+        f"sales-targets plan show --quarter {last}; "
+        f"sales-targets backfill --from {first} --to {last}"
+    )
+    return 0
+
+
 def register_plan_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add `plan check` and `plan show` to a CLI's sub-commands.
 
@@ -152,4 +202,25 @@ def register_plan_commands(subparsers: argparse._SubParsersAction) -> argparse.A
         "--growth", help="growth on the quarter's actual (default: its revenue_growth, else 0.10)"
     )
     suggest.set_defaults(handler=cmd_plan_suggest)
+
+    init = commands.add_parser(
+        "init",
+        help="write a starter plan from the mapped sources' org and last year's actuals",
+    )
+    init.add_argument("--out", type=Path, required=True, help="new folder to write the plan to")
+    init.add_argument(
+        "--growth",
+        default="0.10",
+        help="each quarter's growth on the same quarter last year (default 0.10)",
+    )
+    init.add_argument(
+        "--from",
+        dest="from_quarter",
+        help="first planned quarter (default: SALES_TARGETS_FIRST_QUARTER, or the first "
+        "quarter after the history's first)",
+    )
+    init.add_argument(
+        "--to", dest="to_quarter", help="last planned quarter (default: the current one)"
+    )
+    init.set_defaults(handler=cmd_plan_init)
     return plan

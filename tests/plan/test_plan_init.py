@@ -1,0 +1,159 @@
+"""`plan init`: a starter plan from the sources' org and history.
+
+The rules on a hand-made history (quarter totals, shares, what the org has), then the
+command on a generated demo world: the plan it writes passes `plan check`, its totals are
+last year's revenue from a direct SQL over the order system x (1 + growth), and a backfill
+on it publishes those targets.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.cli import main
+from orchestration.plan.check import check_plan
+from orchestration.plan.init import History, rounded_shares, write_starter_plan
+from orchestration.runner import run_quarters
+from tests.conftest import DOCS_AND_REPORT, generate_small_world
+
+D = Decimal
+
+
+def _rows(path) -> list[dict[str, str]]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_rounded_shares_sum_to_one_with_the_largest_taking_the_rounding():
+    shares = rounded_shares({"a": D(1), "b": D(1), "c": D(1)})
+    assert shares == {"a": D("0.3334"), "b": D("0.3333"), "c": D("0.3333")}
+    assert rounded_shares({"x": D(0), "y": D(0)}) == {"x": D("0.5"), "y": D("0.5")}
+
+
+# 2024Q3 is the sources' first quarter: every customer in it is new to the sources
+HISTORY = History(
+    revenue={
+        ("2024Q3", "new", "core", "tier1"): D("600"),
+        ("2024Q3", "new", "new", "tier2"): D("400"),
+        ("2024Q4", "existing", "core", "tier1"): D("900"),
+        ("2024Q4", "new", "long_tail", "tier2"): D("300"),
+        ("2024Q4", "new", "core", None): D("100"),  # a rep without a group that day
+        ("2025Q1", "existing", "core", "tier1"): D("1000"),
+    },
+    tiers=("tier1", "tier2"),
+    product_tiers=("core", "long_tail", "new"),
+    group_kinds=("normal", "star"),
+    roles=("sales", "top_sales"),
+)
+
+
+def test_a_starter_plan_follows_last_years_actuals_and_the_history_mix(tmp_path):
+    out = tmp_path / "plan"
+    plan = write_starter_plan(HISTORY, out, ["2024Q4", "2025Q1", "2025Q4"], D("0.10"))
+
+    totals = {row["quarter"]: row for row in _rows(out / "quarter_totals.csv")}
+    # 2024Q3 may be partial (the sources' first quarter): 2025Q3 would not use it, and
+    # quarters without a full year before them grow last quarter's actual instead
+    assert totals["2024Q4"]["revenue_target"] == "" and totals["2024Q4"]["revenue_growth"] == (
+        "0.10"
+    )
+    assert totals["2025Q1"]["revenue_target"] == ""
+    assert totals["2025Q4"]["revenue_target"] == "1430.00"  # 2024Q4: 900+300+100 = 1300 x 1.1
+
+    shares = {
+        (row["from_quarter"], row["dimension"], row["segment"]): D(row["share"])
+        for row in _rows(out / "dimension_shares.csv")
+    }
+    # 2024Q4 from 2024Q3 alone: the customer split is the template's (60/40)
+    assert shares[("2024Q4", "customer", "existing")] == D("0.60")
+    assert shares[("2024Q4", "product", "core")] == D("0.6")
+    assert shares[("2024Q4", "product", "long_tail")] == D("0")
+    assert shares[("2024Q4", "team", "tier1")] == D("0.6")
+    # 2025Q1 from 2024Q3 and 2024Q4; customers from 2024Q4 only: 900 of 1300 existing
+    assert shares[("2025Q1", "customer", "existing")] == D("0.6923")
+    assert shares[("2025Q1", "customer", "new")] == D("0.3077")
+    # products over 2300: core 1600, long tail 300, new 400
+    assert shares[("2025Q1", "product", "core")] == D("0.6957")
+    assert shares[("2025Q1", "product", "long_tail")] == D("0.1304")
+    assert shares[("2025Q1", "product", "new")] == D("0.1739")
+    # team tiers leave the unassigned 100 out: tier1 1500 of 2200
+    assert shares[("2025Q1", "team", "tier1")] == D("0.6818")
+    for quarter in ("2024Q4", "2025Q1", "2025Q4"):
+        for dimension in ("customer", "product", "team"):
+            assert sum(v for (q, d, _), v in shares.items() if (q, d) == (quarter, dimension)) == 1
+    assert plan.share_history["2025Q4"] == ["2024Q4", "2025Q1"]
+
+    kinds = {row["group_kind"]: row["weight"] for row in _rows(out / "group_kind_weights.csv")}
+    assert kinds == {"normal": "1.00", "star": "1.15"}  # the template's weights
+    roles = {row["role"]: row["weight"] for row in _rows(out / "role_weights.csv")}
+    assert roles == {"sales": "1.20", "top_sales": "1.40"}
+    # the org has no new-product squad and no customer-success managers
+    assert _rows(out / "responsibilities.csv") == []
+    assert any("new_product_squad" in note for note in plan.notes)
+    assert {row["from_quarter"] for row in _rows(out / "bonus_tiers.csv")} == {"2024Q4"}
+    assert _rows(out / "group_allocation.csv") == [] and _rows(out / "actions.csv") == []
+    assert check_plan(out, org=None) == []
+
+
+def _completed_revenue(orders_db, first_day: str, last_day: str) -> Decimal:
+    """Net amount of the completed orders dated in [first_day, last_day], straight from the
+    order system."""
+    with sqlite3.connect(orders_db) as connection:
+        (amount,) = connection.execute(
+            "select sum(l.net_amount) from order_lines l join orders o on o.order_id = l.order_id "
+            "where o.status = 'completed' and o.order_date between ? and ?",
+            [first_day, last_day],
+        ).fetchone()
+    return D(str(amount)).quantize(D("0.01"))
+
+
+@pytest.mark.slow
+def test_plan_init_on_the_demo_sources_passes_plan_check_and_a_backfill_publishes_it(
+    tmp_path, monkeypatch, capsys
+):
+    world = generate_small_world(tmp_path / "world", dirty_share=0.0)
+    monkeypatch.setenv("SALES_TARGETS_DATA_DIR", str(world.data_dir))
+    for variable in ("CRM_DATABASE_URL", "ORDERS_DATABASE_URL", "SALES_TARGETS_SOURCE_MAPPING"):
+        monkeypatch.delenv(variable, raising=False)
+    out = tmp_path / "plan"
+
+    code = main(["plan", "init", "--out", str(out), "--growth", "0.08", "--to", "2026Q4"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert f"starter plan for 2024Q4..2026Q4 written to {out}" in printed
+    assert "orders: chunk 1 committed" in printed  # progress while the sources load
+    assert main(["plan", "check", "--plan-dir", str(out)]) == 0
+    assert "checked against the org" in capsys.readouterr().out
+    assert main(["plan", "init", "--out", str(out)]) == 1  # never over a plan
+    assert "--out must be a new or empty folder" in capsys.readouterr().err
+
+    orders_db = world.sources_dir / "orders.sqlite"
+    totals = {row["quarter"]: row for row in _rows(out / "quarter_totals.csv")}
+    want = (_completed_revenue(orders_db, "2025-07-01", "2025-09-30") * D("1.08")).quantize(
+        D("0.01")
+    )
+    assert D(totals["2026Q3"]["revenue_target"]) == want
+
+    settings = replace(world, plan_dir=out)
+    outcome = run_quarters(
+        settings,
+        date(2026, 7, 1),
+        date(2026, 7, 1),
+        instance=dg.DagsterInstance.ephemeral(),
+        leave_out=DOCS_AND_REPORT,
+    )
+    assert outcome.success, outcome.error
+    with duckdb.connect(str(settings.reporting_path), read_only=True) as store:
+        (target,) = store.execute(
+            "select target_value from rpt_target_tree "
+            "where quarter = '2026Q3' and node_id = 'total' and metric = 'revenue'"
+        ).fetchone()
+    assert D(str(target)) == want

@@ -48,12 +48,10 @@ from models.registry.sources.fields import (  # noqa: F401 - the raw layer's voc
     EARLIEST_EVENT,
     EARLIEST_PERSON_DATE,
     FUTURE_HORIZON_DAYS,
-    GROUP_KINDS,
     LEAD_SOURCES,
     MONEY_LIMIT,
     ORDER_STATUSES,
     PRODUCT_TIERS,
-    REGION_TIERS,
     REP_ROLES,
 )
 from models.registry.sources.row_rules import (  # noqa: F401

@@ -29,10 +29,12 @@ from models.plan.execution import (
 from models.plan.targets import (
     DimensionShares,
     GroupAllocation,
+    GroupKinds,
     GroupKindWeights,
     KpiTargets,
     PlanRevisions,
     QuarterTotals,
+    RegionTiers,
     RepOverrides,
     Responsibilities,
     RoleWeights,
@@ -40,8 +42,8 @@ from models.plan.targets import (
 )
 from models.plan.vocabulary import DIMENSION_SEGMENTS
 
-# File name (without .csv) -> its contract. Every file must exist; a header-only file is
-# an empty (but valid) part of the plan.
+# File name (without .csv) -> its contract. Every file must exist but the optional ones; a
+# header-only file is an empty (but valid) part of the plan.
 PLAN_FILE_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "quarter_totals": QuarterTotals,
     "dimension_shares": DimensionShares,
@@ -60,12 +62,18 @@ PLAN_FILE_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "commission_rates": CommissionRates,
     "bonus_tiers": BonusTiers,
     "awards": Awards,
+    "region_tiers": RegionTiers,
+    "group_kinds": GroupKinds,
 }
+# Files a plan may leave out (read as header-only): a region or group they do not list keeps
+# the CRM's tier or kind.
+OPTIONAL_PLAN_FILES = frozenset({"region_tiers", "group_kinds"})
 
 __all__ = [
     "AWARD_METRICS",
     "CUSTOMER_TYPES",
     "DIMENSION_SEGMENTS",
+    "OPTIONAL_PLAN_FILES",
     "PLAN_FILE_CONTRACTS",
     "PRODUCT_TIERS",
 ]

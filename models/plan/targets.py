@@ -9,9 +9,7 @@ from pandera.typing import Series
 
 from models.plan.vocabulary import (
     DIMENSION_SEGMENTS,
-    GROUP_KINDS,
     MONEY_LIMIT,
-    REGION_TIERS,
     REP_ROLES,
     RESPONSIBILITY_SOURCES,
     SLUG_PATTERN,
@@ -20,6 +18,7 @@ from models.plan.vocabulary import (
     exactly_one_of,
     is_whole_cents,
     quarter_field,
+    segment_is_valid,
 )
 
 
@@ -87,7 +86,7 @@ class DimensionShares(pa.DataFrameModel):
     def segment_belongs_to_dimension(cls, frame: pd.DataFrame) -> Series[bool]:
         return pd.Series(
             [
-                segment in DIMENSION_SEGMENTS.get(dimension, ())
+                segment_is_valid(dimension, segment)
                 for dimension, segment in zip(frame["dimension"], frame["segment"], strict=True)
             ],
             index=frame.index,
@@ -98,7 +97,9 @@ class GroupKindWeights(pa.DataFrameModel):
     """`group_kind_weights.csv`: default weight of a group by its kind (star carries +15%)."""
 
     from_quarter: Series[str] = quarter_field("First quarter this set of weights applies to.")
-    group_kind: Series[str] = pa.Field(isin=GROUP_KINDS, description="Group kind in the CRM.")
+    group_kind: Series[str] = pa.Field(
+        str_matches=SLUG_PATTERN, description="Group kind (group_kinds.csv, else the CRM's)."
+    )
     weight: Series[float] = pa.Field(gt=0, description="Relative weight (normal = 1.00).")
 
     class Config:
@@ -110,7 +111,9 @@ class GroupAllocation(pa.DataFrameModel):
     """`group_allocation.csv`: groups with an explicit share of their region, or own weight."""
 
     from_quarter: Series[str] = quarter_field("First quarter this set applies to.")
-    region_tier: Series[str] = pa.Field(isin=REGION_TIERS, description="The group's region tier.")
+    region_tier: Series[str] = pa.Field(
+        str_matches=SLUG_PATTERN, description="The group's region tier (a team segment)."
+    )
     group_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="CRM group id.")
     share: Series[float] = pa.Field(
         nullable=True,
@@ -228,7 +231,7 @@ class Responsibilities(pa.DataFrameModel):
         in_range={"min_value": 0, "max_value": 1}, description="Fraction of the source node."
     )
     owner_group_kind: Series[str] = pa.Field(
-        nullable=True, isin=GROUP_KINDS, description="Groups of this kind own the slice."
+        nullable=True, str_matches=SLUG_PATTERN, description="Groups of this kind own the slice."
     )
     owner_role: Series[str] = pa.Field(
         nullable=True, isin=REP_ROLES, description="Reps with this role own the slice."
@@ -280,6 +283,36 @@ class PlanRevisions(pa.DataFrameModel):
     approved_by: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="Who approved it (required)."
     )
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class RegionTiers(pa.DataFrameModel):
+    """`region_tiers.csv`: the tier (team segment) each CRM region counts in; a region not
+    listed keeps the CRM's tier."""
+
+    region_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="CRM region id.")
+    tier: Series[str] = pa.Field(
+        str_matches=SLUG_PATTERN, description="Team segment the region's groups count in."
+    )
+    note: Series[str] = pa.Field(nullable=True, description="Why (for reviewers).")
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class GroupKinds(pa.DataFrameModel):
+    """`group_kinds.csv`: the kind of each CRM sales group (its default weight and the
+    responsibilities it owns); a group not listed keeps the CRM's kind."""
+
+    group_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="CRM group id.")
+    group_kind: Series[str] = pa.Field(
+        str_matches=SLUG_PATTERN, description="Kind: star, normal, newcomer, ... (any name)."
+    )
+    note: Series[str] = pa.Field(nullable=True, description="Why (for reviewers).")
 
     class Config:
         strict = True

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
 QUARTER_PATTERN = r"^\d{4}Q[1-4]$"
 
-DIMENSION_SEGMENTS: dict[str, tuple[str, ...]] = {
+# Customer and product segments are the method's. Team segments are the plan's own region
+# tiers, any name: each region counts in the tier region_tiers.csv gives it, else in the
+# CRM's; the demo's are tier1, tier2, tier3_4 and channel. Group kinds are named by the
+# plan the same way (group_kinds.csv, else the CRM's); weights and responsibilities refer
+# to them by name.
+DIMENSION_SEGMENTS: dict[str, tuple[str, ...] | None] = {
     "customer": ("existing", "new"),
     "product": ("core", "new", "long_tail"),
-    "team": ("tier1", "tier2", "tier3_4", "channel"),
+    "team": None,  # the plan's region tiers
 }
-REGION_TIERS = list(DIMENSION_SEGMENTS["team"])
-GROUP_KINDS = ["star", "normal", "newcomer", "new_product_squad"]
 REP_ROLES = ["sales", "top_sales", "newcomer", "customer_success", "channel_manager"]
 TREE_METRICS = ["revenue", "units", "customers", "rate"]
 # Warning lines exist for the tree metrics and for the weekly customer KPIs.
@@ -22,13 +27,22 @@ WARNING_METRICS = [*TREE_METRICS, "new_customers", "lead_conversion_rate", "repu
 RESPONSIBILITY_SOURCES = [
     f"{dimension}/{segment}"
     for dimension in ("customer", "product")
-    for segment in DIMENSION_SEGMENTS[dimension]
+    for segment in DIMENSION_SEGMENTS[dimension] or ()
 ]
 # Fourteen Monday-to-Sunday weeks touch a quarter at most.
 MAX_WEEKS_IN_QUARTER = 14
 # Anything of 10^16 or more does not fit DECIMAL(18,2).
 MONEY_LIMIT = 1e16
 SLUG_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def segment_is_valid(dimension: str, segment: str) -> bool:
+    """A segment the dimension has: the method's for customer and product, any name
+    (lowercase letters, digits and underscores) for a team tier."""
+    segments = DIMENSION_SEGMENTS.get(dimension, ())
+    if segments is None:
+        return isinstance(segment, str) and re.fullmatch(SLUG_PATTERN, segment) is not None
+    return segment in segments
 
 
 def quarter_field(description: str) -> pa.Field:

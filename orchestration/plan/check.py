@@ -28,6 +28,11 @@ def check_plan(
     if errors:
         return errors
     calendar = QuarterCalendar(plan, fiscal_year_start_month)
+    if org is not None:
+        org = org.classified_by(
+            dict(zip(plan["region_tiers"].region_id, plan["region_tiers"].tier, strict=True)),
+            dict(zip(plan["group_kinds"].group_id, plan["group_kinds"].group_kind, strict=True)),
+        )
     for rule in CROSS_FILE_RULES:
         errors.extend(rule(plan, calendar, org))
     errors.extend(required_quarters_planned(calendar, required_quarters))

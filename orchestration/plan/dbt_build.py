@@ -35,10 +35,17 @@ class TargetTreeBuildError(RuntimeError):
 
 
 def copy_plan(plan_dir: Path, destination: Path) -> Path:
-    """A private copy of the plan's CSV files (examples and other folders left out)."""
+    """A private copy of the plan's CSV files (examples and other folders left out); an
+    optional file the plan leaves out is written header-only, as dbt seeds every file."""
+    from models.plan import OPTIONAL_PLAN_FILES, PLAN_FILE_CONTRACTS
+
     destination.mkdir(parents=True, exist_ok=True)
     for path in sorted(Path(plan_dir).glob("*.csv")):
         shutil.copyfile(path, destination / path.name)
+    for name in sorted(OPTIONAL_PLAN_FILES):
+        path = destination / f"{name}.csv"
+        if not path.exists():
+            path.write_text(",".join(PLAN_FILE_CONTRACTS[name].to_schema().columns) + "\n")
     return destination
 
 

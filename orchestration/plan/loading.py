@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from models.plan import DIMENSION_SEGMENTS, PLAN_FILE_CONTRACTS
+from models.plan import DIMENSION_SEGMENTS, OPTIONAL_PLAN_FILES, PLAN_FILE_CONTRACTS
 from orchestration.plan.errors import PlanError
 
 LINE = "line"
@@ -217,9 +217,15 @@ def _describe_failure(
     if name == "segment_belongs_to_dimension" and row is not None:
         if row["dimension"] not in DIMENSION_SEGMENTS:
             return "", ""  # the dimension itself is reported as not allowed
-        segments = ", ".join(DIMENSION_SEGMENTS[row["dimension"]])
+        segments = DIMENSION_SEGMENTS[row["dimension"]]
+        if segments is None:
+            return name, (
+                f"segment {row['segment']!r} is not a {row['dimension']} segment name "
+                "(lowercase letters, digits and underscores)"
+            )
         return name, (
-            f"segment {row['segment']!r} is not a {row['dimension']} segment (one of: {segments})"
+            f"segment {row['segment']!r} is not a {row['dimension']} segment "
+            f"(one of: {', '.join(segments)})"
         )
     if name == "red_line_below_amber_line" and row is not None:
         return name, (
@@ -277,6 +283,12 @@ def load_plan(plan_dir: Path) -> tuple[Plan, list[PlanError]]:
         return plan, errors
     for name, contract in PLAN_FILE_CONTRACTS.items():
         path = plan_dir / file_name(name)
+        if not path.is_file() and name in OPTIONAL_PLAN_FILES:
+            columns = [*contract.to_schema().columns, LINE]
+            plan.frames[name] = pd.DataFrame(
+                {column: pd.Series(dtype=object) for column in columns}
+            )
+            continue
         if not path.is_file():
             errors.append(
                 PlanError(

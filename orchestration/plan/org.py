@@ -8,7 +8,7 @@ pipeline has built that model, the org-dependent rules are skipped and say so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,8 +21,9 @@ RESOLVED_ORG_RELATION = "intermediate.int_rep_assignments_resolved"
 class OrgGroup:
     group_id: str
     group_name: str
-    region_tier: str
-    group_kind: str
+    region_tier: str | None  # the CRM's, until `PlanOrg.classified_by` applies the plan's
+    group_kind: str | None
+    region_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,26 @@ class PlanOrg:
             None,
         )
 
+    def classified_by(self, region_tiers: dict[str, str], group_kinds: dict[str, str]) -> PlanOrg:
+        """The org with the plan's tiers and kinds (region_tiers.csv, group_kinds.csv) over
+        the CRM's, as int_sales_groups_classified applies them."""
+        groups = {
+            group_id: replace(
+                group,
+                region_tier=region_tiers.get(group.region_id or "", group.region_tier),
+                group_kind=group_kinds.get(group_id, group.group_kind),
+            )
+            for group_id, group in self.groups.items()
+        }
+        return PlanOrg(groups=groups, reps=self.reps, spans=self.spans)
+
     def reps_of_group_on(self, group_id: str, day: date) -> list[str]:
         return sorted(rep for rep in self.reps if self.group_of_rep_on(rep, day) == group_id)
 
 
 ORG_QUERIES = {
     "groups": """
-        select g.group_id, coalesce(g.group_name, g.group_id), r.tier, g.group_kind
+        select g.group_id, coalesce(g.group_name, g.group_id), r.tier, g.group_kind, g.region_id
         from staging.stg_crm__sales_groups as g
         join staging.stg_crm__regions as r on r.region_id = g.region_id
     """,

@@ -44,7 +44,7 @@ def live_plan_copy(tmp_path: Path, live_plan_dir: Path) -> Path:
 def demo_org() -> PlanOrg:
     """The org of plan_fixtures (the fixed demo groups) as the plan contract sees it."""
     return PlanOrg(
-        groups={g[0]: OrgGroup(g[0], g[1], TIER_OF_REGION[g[2]], g[3]) for g in GROUPS},
+        groups={g[0]: OrgGroup(g[0], g[1], TIER_OF_REGION[g[2]], g[3], g[2]) for g in GROUPS},
         reps={rep: OrgRep(rep, f"Rep {rep[-3:]}", role) for rep, role, _ in REPS},
         spans=[OrgSpan(*span) for span in resolved_spans()],
     )

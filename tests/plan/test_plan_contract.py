@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -137,12 +138,24 @@ FILE_RULES = [
     ),
     (
         "allowed_values",
-        set_cell("group_kind_weights", 2, "group_kind", "rockstar"),
+        set_cell("role_weights", 2, "role", "rockstar"),
+        (
+            "role_weights.csv",
+            2,
+            "allowed_values",
+            "role 'rockstar' is not one of: sales, top_sales, newcomer, customer_success, "
+            "channel_manager",
+        ),
+    ),
+    (
+        # group kinds, like region tiers, are the plan's own names
+        "kind_name_format",
+        set_cell("group_kind_weights", 2, "group_kind", "Rock Star"),
         (
             "group_kind_weights.csv",
             2,
-            "allowed_values",
-            "group_kind 'rockstar' is not one of: star, normal, newcomer, new_product_squad",
+            "name_format",
+            "group_kind 'Rock Star' must be lowercase letters, digits and underscores",
         ),
     ),
     (
@@ -513,6 +526,26 @@ ORG_RULES = [
         ),
     ),
     (
+        "unknown_region_in_region_tiers",
+        add_rows("region_tiers", ["tier9", "tier1", "typo"]),
+        (
+            "region_tiers.csv",
+            2,
+            "unknown_region",
+            "region_id tier9 is not the region of any sales group in the CRM",
+        ),
+    ),
+    (
+        "unknown_group_in_group_kinds",
+        add_rows("group_kinds", ["g-star-99", "star", "typo"]),
+        (
+            "group_kinds.csv",
+            2,
+            "unknown_group",
+            "group_id g-star-99 is not a sales group in the CRM",
+        ),
+    ),
+    (
         "unknown_rep_node",
         set_cell("plan_revisions", 2, "node_id", "team/tier1/g-star-01/rep-004"),
         (
@@ -533,6 +566,35 @@ def test_org_rules_check_groups_and_reps_against_the_crm(
 ):
     mutation(handbook_copy)
     assert errors_of(handbook_copy, org=demo_org) == [expected]
+
+
+def test_the_plans_region_tiers_and_group_kinds_classify_the_crm_org(handbook_copy, demo_org):
+    # g-t2-normal-01's region is tier2 in the CRM: a tier-1 share is refused until the plan
+    # puts region tier2 in tier1
+    set_cell("group_allocation", 2, "group_id", "g-t2-normal-01")(handbook_copy)
+    assert [rule for _, _, rule, _ in errors_of(handbook_copy, org=demo_org)] == [
+        "group_in_other_region"
+    ]
+    add_rows("region_tiers", ["tier2", "tier1", "merged into tier 1"])(handbook_copy)
+    assert errors_of(handbook_copy, org=demo_org) == []
+
+
+def test_a_region_without_a_tier_in_the_crm_needs_one_in_the_plan(handbook_copy, demo_org):
+    groups = dict(demo_org.groups)
+    for group_id in ("g-t2-normal-01", "g-t2-normal-02"):
+        groups[group_id] = replace(groups[group_id], region_tier=None)
+    org = replace(demo_org, groups=groups)
+    assert errors_of(handbook_copy, org=org) == [
+        (
+            "region_tiers.csv",
+            None,
+            "region_without_tier",
+            "region tier2 has sales groups but no tier in the CRM: add a row 'tier2,<tier>' "
+            "naming the team segment its groups count in",
+        )
+    ]
+    add_rows("region_tiers", ["tier2", "tier2", "the CRM has no tiers"])(handbook_copy)
+    assert errors_of(handbook_copy, org=org) == []
 
 
 def test_without_the_org_only_the_region_of_a_group_or_rep_node_is_checked(handbook_copy, demo_org):

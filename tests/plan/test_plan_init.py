@@ -20,9 +20,10 @@ import pytest
 
 from orchestration.cli import main
 from orchestration.plan.check import check_plan
-from orchestration.plan.init import History, rounded_shares, write_starter_plan
+from orchestration.plan.starter import History, rounded_shares, write_starter_plan
 from orchestration.runner import run_quarters
 from tests.conftest import DOCS_AND_REPORT, generate_small_world
+from tests.ingest.test_mapping import _copy_demo_mapping, _edit
 
 D = Decimal
 
@@ -116,15 +117,23 @@ def _completed_revenue(orders_db, first_day: str, last_day: str) -> Decimal:
 
 
 @pytest.mark.slow
-def test_plan_init_on_the_demo_sources_passes_plan_check_and_a_backfill_publishes_it(
+def test_plan_init_on_a_crm_without_tiers_names_them_passes_plan_check_and_a_backfill_publishes_it(
     tmp_path, monkeypatch, capsys
 ):
+    """The demo sources read through a mapping whose CRM has neither region tiers nor group
+    kinds: plan init names a tier after each region, and the backfill builds the team tree
+    from the plan's tiers."""
     world = generate_small_world(tmp_path / "world", dirty_share=0.0)
+    mapping = _copy_demo_mapping(tmp_path / "mapping")
+    _edit(mapping / "crm.yml", "region_name, tier,", "region_name, null as tier,")
+    _edit(mapping / "crm.yml", "region_id, group_kind,", "region_id, null as group_kind,")
     monkeypatch.setenv("SALES_TARGETS_DATA_DIR", str(world.data_dir))
-    for variable in ("CRM_DATABASE_URL", "ORDERS_DATABASE_URL", "SALES_TARGETS_SOURCE_MAPPING"):
+    monkeypatch.setenv("SALES_TARGETS_SOURCE_MAPPING", str(mapping))
+    for variable in ("CRM_DATABASE_URL", "ORDERS_DATABASE_URL"):
         monkeypatch.delenv(variable, raising=False)
     out = tmp_path / "plan"
 
+    assert main(["sources", "check"]) == 0, capsys.readouterr().out
     code = main(["plan", "init", "--out", str(out), "--growth", "0.08", "--to", "2026Q4"])
     printed = capsys.readouterr().out
     assert code == 0, printed
@@ -135,25 +144,51 @@ def test_plan_init_on_the_demo_sources_passes_plan_check_and_a_backfill_publishe
     assert main(["plan", "init", "--out", str(out)]) == 1  # never over a plan
     assert "--out must be a new or empty folder" in capsys.readouterr().err
 
+    tiers = {row["region_id"]: row for row in _rows(out / "region_tiers.csv")}
+    assert {region: row["tier"] for region, row in tiers.items()} == {
+        "channel": "channel",
+        "tier1": "tier_1_cities",
+        "tier2": "tier_2_cities",
+        "tier3_4": "tier_3_4_cities",
+    }
+    assert tiers["tier1"]["note"] == "Tier-1 cities"
+    assert {row["group_kind"] for row in _rows(out / "group_kinds.csv")} == {"normal"}
+
     orders_db = world.sources_dir / "orders.sqlite"
     totals = {row["quarter"]: row for row in _rows(out / "quarter_totals.csv")}
-    want = (_completed_revenue(orders_db, "2025-07-01", "2025-09-30") * D("1.08")).quantize(
-        D("0.01")
-    )
-    assert D(totals["2026Q3"]["revenue_target"]) == want
+    want = {
+        quarter: (_completed_revenue(orders_db, *year_before) * D("1.08")).quantize(D("0.01"))
+        for quarter, year_before in {
+            "2025Q4": ("2024-10-01", "2024-12-31"),
+            "2026Q3": ("2025-07-01", "2025-09-30"),
+        }.items()
+    }
+    assert {q: D(totals[q]["revenue_target"]) for q in want} == want
+    shares = {
+        (row["from_quarter"], row["segment"]): D(row["share"])
+        for row in _rows(out / "dimension_shares.csv")
+        if row["dimension"] == "team"
+    }
 
-    settings = replace(world, plan_dir=out)
+    settings = replace(world, plan_dir=out, source_mapping_dir=mapping)
     outcome = run_quarters(
         settings,
-        date(2026, 7, 1),
-        date(2026, 7, 1),
+        date(2024, 10, 1),
+        date(2026, 10, 1),
         instance=dg.DagsterInstance.ephemeral(),
         leave_out=DOCS_AND_REPORT,
     )
     assert outcome.success, outcome.error
     with duckdb.connect(str(settings.reporting_path), read_only=True) as store:
-        (target,) = store.execute(
-            "select target_value from rpt_target_tree "
-            "where quarter = '2026Q3' and node_id = 'total' and metric = 'revenue'"
-        ).fetchone()
-    assert D(str(target)) == want
+        targets = dict(
+            store.execute(
+                "select quarter || ' ' || node_id, target_value from rpt_target_tree "
+                "where metric = 'revenue' and node_id in ('total', 'team/tier_1_cities')"
+            ).fetchall()
+        )
+    assert len(targets) == 18  # nine quarters, each with the total and the named tier
+    for quarter, target in want.items():
+        assert D(str(targets[f"{quarter} total"])) == target
+        # the tier's share of the total, to the cent (the tree hands out leftover cents)
+        tier_target = target * shares[(quarter, "tier_1_cities")]
+        assert abs(D(str(targets[f"{quarter} team/tier_1_cities"])) - tier_target) <= D("0.01")

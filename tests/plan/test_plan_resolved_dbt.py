@@ -17,6 +17,7 @@ import pytest
 
 from orchestration.plan.check import check_plan
 from orchestration.plan.dbt_build import build_plan_models
+from orchestration.plan.init import ORG_BUILD_SELECTION
 from orchestration.plan.loading import LINE, load_plan
 from orchestration.plan.org import load_org
 from orchestration.plan.resolved import ResolvedPlan, resolve_plan
@@ -149,7 +150,7 @@ def test_a_reps_group_on_a_day_is_read_from_the_dbt_resolved_spans(tmp_path, han
             "(500, 'rep-005', 'g-star-01', date '2026-08-01', date '2026-09-01')"
         )
     build_plan_models(
-        selection=("int_rep_assignments_resolved",),
+        selection=ORG_BUILD_SELECTION,
         what="the resolved org",
         plan_dir=handbook_dir,
         warehouse_path=warehouse,

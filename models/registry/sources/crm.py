@@ -6,9 +6,7 @@ from models.registry.sources import row_rules as rules
 from models.registry.sources.fields import (
     CITY_TIERS,
     EARLIEST_PERSON_DATE,
-    GROUP_KINDS,
     LEAD_SOURCES,
-    REGION_TIERS,
     REP_ROLES,
     UPDATED_AT,
     choice,
@@ -21,11 +19,16 @@ from models.registry.sources.fields import (
 
 REGIONS = Table(
     name="regions",
-    description="A sales region; region_id is the tier it covers.",
+    description="A sales region of the CRM.",
     columns=(
-        key_id("region_id", "region key: tier1, tier2, tier3_4 or channel"),
+        key_id("region_id", "region key, e.g. tier1 or a territory id"),
         text("region_name", "display name of the region", 100),
-        choice("tier", REGION_TIERS, "city tier or channel the region covers", 16),
+        text(
+            "tier",
+            "the tier (team segment) the region counts in, when the CRM knows it; the plan's "
+            "region_tiers.csv names it otherwise",
+            32,
+        ),
         UPDATED_AT,
     ),
     key=("region_id",),
@@ -37,7 +40,12 @@ SALES_GROUPS = Table(
         key_id("group_id", "group key, e.g. g-star-01"),
         text("group_name", "display name of the group", 100),
         key_id("region_id", "region the group belongs to (raw.regions)"),
-        choice("group_kind", GROUP_KINDS, "star, normal, newcomer or new-product squad"),
+        text(
+            "group_kind",
+            "star, normal, newcomer, new_product_squad, ... when the CRM knows it; the plan's "
+            "group_kinds.csv names it otherwise",
+            32,
+        ),
         key_id("lead_rep_id", "rep leading the group (raw.reps); may be empty", True),
         UPDATED_AT,
     ),

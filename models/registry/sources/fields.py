@@ -17,9 +17,7 @@ FUTURE_HORIZON_DAYS = 366
 # DECIMAL(18,2) holds at most 16 digits before the point.
 MONEY_LIMIT = 1e16
 
-REGION_TIERS = ["tier1", "tier2", "tier3_4", "channel"]
 CITY_TIERS = ["tier1", "tier2", "tier3_4"]
-GROUP_KINDS = ["star", "normal", "newcomer", "new_product_squad"]
 REP_ROLES = ["sales", "top_sales", "newcomer", "customer_success", "channel_manager"]
 LEAD_SOURCES = ["online_ads", "trade_show", "channel_partner", "referral", "website"]
 PRODUCT_TIERS = ["core", "new", "long_tail"]

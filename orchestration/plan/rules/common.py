@@ -30,6 +30,8 @@ FILE_KEYS: dict[str, tuple[str, ...]] = {
     "commission_rates": ("from_quarter", "customer_type", "product_tier"),
     "bonus_tiers": ("from_quarter", "tier"),
     "awards": ("from_quarter", "award"),
+    "region_tiers": ("region_id",),
+    "group_kinds": ("group_id",),
 }
 # Files whose rows are versioned by from_quarter, and files that point at a quarter.
 FROM_QUARTER_FILES = [name for name, key in FILE_KEYS.items() if key[0] == "from_quarter"]

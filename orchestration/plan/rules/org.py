@@ -40,6 +40,7 @@ def org_references(plan: Plan, calendar: QuarterCalendar, org: PlanOrg | None) -
                     f"not {row.region_tier}",
                 )
             )
+    errors.extend(_tiers_and_kinds(plan, org))
     overrides = plan["rep_overrides"]
     for row in overrides.itertuples(index=False):
         if row.rep_id not in org.reps:
@@ -74,4 +75,45 @@ def org_references(plan: Plan, calendar: QuarterCalendar, org: PlanOrg | None) -
                             "more than the whole group",
                         )
                     )
+    return errors
+
+
+def _tiers_and_kinds(plan: Plan, org: PlanOrg) -> list[PlanError]:
+    """region_tiers.csv and group_kinds.csv name CRM regions and groups, and every group's
+    region has a tier (the plan's or the CRM's): without one its reps get no target."""
+    errors = []
+    regions = {group.region_id for group in org.groups.values()}
+    for row in plan["region_tiers"].itertuples(index=False):
+        if row.region_id not in regions:
+            errors.append(
+                PlanError(
+                    "region_tiers.csv",
+                    int(row.line),
+                    "unknown_region",
+                    f"region_id {row.region_id} is not the region of any sales group in the CRM",
+                )
+            )
+    for row in plan["group_kinds"].itertuples(index=False):
+        if row.group_id not in org.groups:
+            errors.append(
+                PlanError(
+                    "group_kinds.csv",
+                    int(row.line),
+                    "unknown_group",
+                    f"group_id {row.group_id} is not a sales group in the CRM",
+                )
+            )
+    untiered = sorted(
+        {group.region_id or "(none)" for group in org.groups.values() if not group.region_tier}
+    )
+    for region_id in untiered:
+        errors.append(
+            PlanError(
+                "region_tiers.csv",
+                None,
+                "region_without_tier",
+                f"region {region_id} has sales groups but no tier in the CRM: add a row "
+                f"'{region_id},<tier>' naming the team segment its groups count in",
+            )
+        )
     return errors

@@ -26,13 +26,11 @@ assignments as (
 groups as (
 
     select
-        sales_groups.group_id,
-        sales_groups.group_kind,
-        regions.tier as region_tier
+        group_id,
+        group_kind,
+        region_tier
 
-    from {{ ref('stg_crm__sales_groups') }} as sales_groups
-    left join {{ ref('stg_crm__regions') }} as regions
-        on regions.region_id = sales_groups.region_id
+    from {{ ref('int_sales_groups_classified') }}
 
 ),
 

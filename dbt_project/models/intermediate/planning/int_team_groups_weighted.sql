@@ -32,14 +32,13 @@ tiers as (
 crm_groups as (
 
     select
-        sales_groups.group_id,
-        coalesce(sales_groups.group_name, sales_groups.group_id) as group_name,
-        sales_groups.group_kind,
-        regions.tier as region_tier
+        group_id,
+        group_name,
+        group_kind,
+        region_tier
 
-    from {{ ref('stg_crm__sales_groups') }} as sales_groups
-    inner join {{ ref('stg_crm__regions') }} as regions
-        on regions.region_id = sales_groups.region_id
+    from {{ ref('int_sales_groups_classified') }}
+    where region_tier is not null
 
 ),
 

@@ -37,6 +37,7 @@ LONGEST_FIRST = (
     "tests/reference/test_reference_recomputation.py[seed23]",
     "tests/dbt/test_staging.py",
     "tests/sources/test_salesforce_preset.py",
+    "tests/sources/test_erp_preset.py",
     "tests/plan/test_plan_tree_dbt.py",
     "tests/actuals/test_actuals_dbt.py",
     "tests/plan/test_plan_contract.py",

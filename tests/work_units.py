@@ -38,6 +38,7 @@ LONGEST_FIRST = (
     "tests/dbt/test_staging.py",
     "tests/sources/test_salesforce_preset.py",
     "tests/plan/test_plan_init.py",
+    "tests/sources/test_erp_preset.py",
     "tests/plan/test_plan_tree_dbt.py",
     "tests/actuals/test_actuals_dbt.py",
     "tests/plan/test_plan_contract.py",

@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from tests.sources.preset_helpers import current_groups, demo_rows
+
 PREFIXES = {
     "user_role": "00E",
     "user": "005",
@@ -103,12 +105,6 @@ class Ids:
         return found
 
 
-def _rows(path: Path, sql: str) -> list[sqlite3.Row]:
-    with sqlite3.connect(path) as connection:
-        connection.row_factory = sqlite3.Row
-        return connection.execute(sql).fetchall()
-
-
 def build_salesforce_fixture(demo_sources: Path, database: Path) -> dict[tuple[str, object], str]:
     """Write the Salesforce-shaped SQLite `database` from the demo world in `demo_sources`
     (generated clean: the translation keeps each record's latest version only); return
@@ -117,27 +113,20 @@ def build_salesforce_fixture(demo_sources: Path, database: Path) -> dict[tuple[s
     ids = Ids()
     tables: dict[str, list[tuple]] = {name: [] for name in DDL}
 
-    for region in _rows(crm, "select * from regions order by region_id"):
+    for region in demo_rows(crm, "select * from regions order by region_id"):
         tables["user_role"].append((
             ids("user_role", region["region_id"]), region["region_name"],
             region["region_id"].title().replace("_", ""), None, region["region_name"], 0,
             region["updated_at"],
         ))  # fmt: skip
-    for group in _rows(crm, "select * from sales_groups order by group_id"):
+    for group in demo_rows(crm, "select * from sales_groups order by group_id"):
         tables["user_role"].append((
             ids("user_role", group["group_id"]), group["group_name"],
             group["group_id"].replace("-", "_"), ids("user_role", group["region_id"]),
             group["group_name"], 0, group["updated_at"],
         ))  # fmt: skip
-    current_group = {
-        row["rep_id"]: row["group_id"]
-        for row in _rows(
-            crm,
-            "select rep_id, group_id from rep_assignments where valid_to is null "
-            "order by valid_from",
-        )
-    }
-    for rep in _rows(crm, "select * from reps order by rep_id"):
+    current_group = current_groups(crm)
+    for rep in demo_rows(crm, "select * from reps order by rep_id"):
         first, _, last = rep["rep_name"].partition(" ")
         group = current_group.get(rep["rep_id"])
         tables["user"].append((
@@ -146,7 +135,7 @@ def build_salesforce_fixture(demo_sources: Path, database: Path) -> dict[tuple[s
             ids("user_role", group) if group else None, 1, rep["hire_date"] + " 09:00:00",
             rep["monthly_salary"], 0, rep["updated_at"],
         ))  # fmt: skip
-    for customer in _rows(crm, "select * from customers order by customer_id"):
+    for customer in demo_rows(crm, "select * from customers order by customer_id"):
         owner = customer["owner_rep_id"]
         tables["account"].append((
             ids("account", customer["customer_id"]), customer["customer_name"], "Customer",
@@ -154,7 +143,7 @@ def build_salesforce_fixture(demo_sources: Path, database: Path) -> dict[tuple[s
             customer["created_at"], customer["city_tier"],
             ids("user_role", customer["region_id"]), 0, customer["updated_at"],
         ))  # fmt: skip
-    for product in _rows(orders, "select * from products order by product_id"):
+    for product in demo_rows(orders, "select * from products order by product_id"):
         product_id = ids("product_2", product["product_id"])
         tables["product_2"].append((
             product_id, product["product_name"], product["product_id"].upper(),
@@ -165,7 +154,7 @@ def build_salesforce_fixture(demo_sources: Path, database: Path) -> dict[tuple[s
             ids("pricebook_entry", product["product_id"]), product_id, STANDARD_PRICEBOOK,
             product["list_price"], 1, 0, product["updated_at"],
         ))  # fmt: skip
-    for order in _rows(orders, "select * from orders order by order_id"):
+    for order in demo_rows(orders, "select * from orders order by order_id"):
         won = order["status"] == "completed"
         tables["opportunity"].append((
             ids("opportunity", order["order_id"]), f"Order {order['order_id']}",
@@ -173,7 +162,7 @@ def build_salesforce_fixture(demo_sources: Path, database: Path) -> dict[tuple[s
             "Closed Won" if won else "Closed Lost", 1, int(won), order["order_date"], None,
             order["order_date"] + " 08:00:00", 0, order["updated_at"],
         ))  # fmt: skip
-    for line in _rows(orders, "select * from order_lines order by order_line_id"):
+    for line in demo_rows(orders, "select * from order_lines order by order_line_id"):
         gross = line["quantity"] * line["unit_price"]
         tables["opportunity_line_item"].append((
             ids("opportunity_line_item", line["order_line_id"]),
@@ -182,7 +171,7 @@ def build_salesforce_fixture(demo_sources: Path, database: Path) -> dict[tuple[s
             line["discount"] / gross * 100 if gross else 0.0, line["net_amount"], 0,
             line["updated_at"],
         ))  # fmt: skip
-    for lead in _rows(crm, "select * from leads order by lead_id"):
+    for lead in demo_rows(crm, "select * from leads order by lead_id"):
         converted = lead["converted_at"] is not None
         tables["lead"].append((
             ids("lead", lead["lead_id"]), f"Lead {lead['lead_id']}", "Unknown",
@@ -192,7 +181,7 @@ def build_salesforce_fixture(demo_sources: Path, database: Path) -> dict[tuple[s
             ids("account", lead["customer_id"]) if lead["customer_id"] else None, 0,
             lead["updated_at"],
         ))  # fmt: skip
-    for campaign in _rows(crm, "select * from campaigns order by campaign_id"):
+    for campaign in demo_rows(crm, "select * from campaigns order by campaign_id"):
         tables["campaign"].append((
             ids("campaign", campaign["campaign_id"]), campaign["campaign_name"],
             CAMPAIGN_TYPES[campaign["source"]], "Completed", campaign["start_date"],

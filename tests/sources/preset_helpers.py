@@ -1,13 +1,11 @@
 """What the tests of the source-mapping presets share: a fixture database built from a clean
 demo world (its builders read the world with `demo_rows`) and settings reading it through
-the preset, with the demo plan in the fixture's ids; `sources check` over the preset; the
+the preset, with the plan `plan init` writes from it; `sources check` over the preset; the
 backfill; and the revenue it published for the business, every region and every rep, to
 compare with a direct SQL over the fixture."""
 
 from __future__ import annotations
 
-import csv
-import shutil
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -21,6 +19,7 @@ import pytest
 
 from orchestration.cli import main
 from orchestration.ingest.mapping import load_mapping
+from orchestration.partitions import quarter_label
 from orchestration.runner import run_quarters
 from orchestration.settings import Settings, sqlite_url
 from tests.conftest import DOCS_AND_REPORT, generate_small_world, settings_in
@@ -34,49 +33,30 @@ QUARTERS = 9
 CENT = Decimal("0.01")
 
 
-def plan_in_source_ids(
-    plan_dir: Path, out: Path, source_ids: Mapping, plan_keys: Mapping[str, Mapping[str, str]]
-) -> Path:
-    """The demo plan with the key columns `plan_keys` names ({file: {column: object}})
-    replaced by the source's ids (a key the small world never used, such as a campaign it
-    never ran, stays: the source has no such record either)."""
-    shutil.copytree(plan_dir, out, ignore=shutil.ignore_patterns("examples"))
-    for name, columns in plan_keys.items():
-        path = out / name
-        with path.open(newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        for row in rows:
-            for column, obj in columns.items():
-                if row[column]:
-                    row[column] = source_ids.get((obj, row[column]), row[column])
-        with path.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-    return out
-
-
-def preset_world_fixture(
-    name: str,
-    preset: Path,
-    url_variable: str,
-    build: FixtureBuilder,
-    plan_keys: Mapping[str, Mapping[str, str]],
-):
+def preset_world_fixture(name: str, preset: Path, url_variable: str, build: FixtureBuilder):
     """A module fixture `name`: (settings, database) of a clean small demo world translated
     into a fixture database by `build`, the settings reading it through `preset` (its URL
-    in `url_variable`) with the plan in its ids."""
+    in `url_variable`) with the plan `plan init` writes from it, as a user would start:
+    `plan init` exits 0 and `plan check` passes on its plan against the org."""
 
     def world(tmp_path_factory) -> tuple[Settings, Path]:
         folder = tmp_path_factory.mktemp(name)
         demo = generate_small_world(folder / "demo", dirty_share=0.0)
         database = folder / f"{preset.name}.sqlite"
-        source_ids = build(demo.sources_dir, database)
+        build(demo.sources_dir, database)
+        plan = folder / "plan"
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv(url_variable, sqlite_url(database))
+            env.setenv("SALES_TARGETS_DATA_DIR", str(folder / "data"))
+            env.setenv("SALES_TARGETS_SOURCE_MAPPING", str(preset))
+            last = quarter_label(LAST_QUARTER)
+            assert main(["plan", "init", "--out", str(plan), "--to", last]) == 0
+            assert main(["plan", "check", "--plan-dir", str(plan)]) == 0
         settings = replace(
             settings_in(folder / "data"),
             source_mapping_dir=preset,
             database_urls=((url_variable, sqlite_url(database)),),
-            plan_dir=plan_in_source_ids(demo.plan_dir, folder / "plan", source_ids, plan_keys),
+            plan_dir=plan,
         )
         return settings, database
 

@@ -1,8 +1,8 @@
 """The generic-ERP preset (sources/erp/) on a fixture built from ERPNext's selling DocTypes
-as its database holds them: `sources check` passes, ingestion quarantines nothing, a full
-backfill publishes the revenue a direct SQL over the fixture gives, for the business, every
-region and every rep, quarter by quarter, and what needs the leads the ERP does not hold is
-published as not measured."""
+as its database holds them: `sources check` passes, `plan init` writes a plan `plan check`
+passes, ingestion quarantines nothing, a full backfill publishes the revenue a direct SQL
+over the fixture gives, for the business, every region and every rep, quarter by quarter,
+and what needs the leads the ERP does not hold is published as not measured."""
 
 from __future__ import annotations
 
@@ -26,16 +26,11 @@ pytestmark = pytest.mark.slow
 PRESET = Settings().project_root / "sources" / "erp"
 URL_VARIABLE = "ERP_DATABASE_URL"
 NOT_MAPPED = ("campaigns", "campaign_spend", "leads", "inventory_snapshots")
-# plan files naming groups or reps by the demo world's keys (the ERP has no campaigns)
-PLAN_KEYS = {
-    "group_allocation.csv": {"group_id": "Sales Person"},
-    "resources.csv": {"group_id": "Sales Person"},
-    "rep_overrides.csv": {"rep_id": "Sales Person"},
-}
 
 
-# a clean demo world translated into an ERPNext site; settings reading it
-site = preset_world_fixture("site", PRESET, URL_VARIABLE, build_erp_fixture, PLAN_KEYS)
+# a clean demo world translated into an ERPNext site; settings reading it, and the plan
+# `plan init` writes from it
+site = preset_world_fixture("site", PRESET, URL_VARIABLE, build_erp_fixture)
 
 
 def test_sources_check_reads_every_mapped_table_and_would_quarantine_nothing(

@@ -1,7 +1,8 @@
 """The Salesforce preset (sources/salesforce/) on a fixture built from Salesforce's objects
-as an EL tool lands them: `sources check` passes, ingestion quarantines nothing, and a full
-backfill publishes the revenue a direct SQL over the fixture gives, for the business, every
-region and every rep, quarter by quarter."""
+as an EL tool lands them: `sources check` passes, `plan init` writes a plan `plan check`
+passes, ingestion quarantines nothing, and a full backfill publishes the revenue a direct
+SQL over the fixture gives, for the business, every region and every rep, quarter by
+quarter."""
 
 from __future__ import annotations
 
@@ -23,17 +24,11 @@ pytestmark = pytest.mark.slow
 
 PRESET = Settings().project_root / "sources" / "salesforce"
 URL_VARIABLE = "SALESFORCE_DATABASE_URL"
-# plan files naming groups, reps or campaigns by the demo world's keys
-PLAN_KEYS = {
-    "group_allocation.csv": {"group_id": "user_role"},
-    "resources.csv": {"group_id": "user_role"},
-    "rep_overrides.csv": {"rep_id": "user"},
-    "actions.csv": {"campaign_id": "campaign"},
-}
 
 
-# a clean demo world translated into a Salesforce org; settings reading it
-org = preset_world_fixture("org", PRESET, URL_VARIABLE, build_salesforce_fixture, PLAN_KEYS)
+# a clean demo world translated into a Salesforce org; settings reading it, and the plan
+# `plan init` writes from it
+org = preset_world_fixture("org", PRESET, URL_VARIABLE, build_salesforce_fixture)
 
 
 def test_sources_check_reads_every_mapped_table_and_would_quarantine_nothing(

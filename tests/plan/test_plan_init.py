@@ -1,9 +1,10 @@
 """`plan init`: a starter plan from the sources' org and history.
 
 The rules on a hand-made history (quarter totals, shares, what the org has), then the
-command on a generated demo world: the plan it writes passes `plan check`, its totals are
-last year's revenue from a direct SQL over the order system x (1 + growth), and a backfill
-on it publishes those targets.
+command on a generated demo world read through a CRM without tiers or kinds: `sources
+check` passes, the plan `plan init` writes passes `plan check`, its totals are last year's
+revenue from a direct SQL over the order system x (1 + growth), and a full backfill on it
+publishes those targets and the revenue the order system gives.
 """
 
 from __future__ import annotations
@@ -116,6 +117,26 @@ def _completed_revenue(orders_db, first_day: str, last_day: str) -> Decimal:
     return D(str(amount)).quantize(D("0.01"))
 
 
+CLOSED_QUARTERS = {
+    f"{year}Q{n}": (f"{year}-{3 * n - 2:02d}-01", f"{year}-{3 * n:02d}-{30 + (n in (1, 4)):02d}")
+    for year, n in [(2024, 4), *((2025, n) for n in range(1, 5)), *((2026, n) for n in (1, 2, 3))]
+}
+
+
+def _booked_revenue(orders_db, first_day: str, last_day: str) -> Decimal:
+    """Revenue of the orders dated in the quarter and booked at its end (docs/as-of.md): the
+    order system keeps one row an order, so one cancelled or refunded after the quarter's
+    last day (its `updated_at`) was still booked then."""
+    with sqlite3.connect(orders_db) as connection:
+        (amount,) = connection.execute(
+            "select sum(l.net_amount) from order_lines l join orders o on o.order_id = l.order_id "
+            "where o.order_date between ? and ? "
+            "and (o.status = 'completed' or date(o.updated_at) > ?)",
+            [first_day, last_day, last_day],
+        ).fetchone()
+    return D(str(amount)).quantize(D("0.01"))
+
+
 @pytest.mark.slow
 def test_plan_init_on_a_crm_without_tiers_names_them_passes_plan_check_and_a_backfill_publishes_it(
     tmp_path, monkeypatch, capsys
@@ -180,12 +201,22 @@ def test_plan_init_on_a_crm_without_tiers_names_them_passes_plan_check_and_a_bac
     )
     assert outcome.success, outcome.error
     with duckdb.connect(str(settings.reporting_path), read_only=True) as store:
+        actuals = dict(
+            store.execute(
+                "select p.quarter, p.actual_to_date from rpt_progress_weekly p "
+                "where p.node_id = 'total' and p.metric = 'revenue' and p.week_start = "
+                "(select max(week_start) from rpt_progress_weekly w where w.quarter = p.quarter)"
+            ).fetchall()
+        )
         targets = dict(
             store.execute(
                 "select quarter || ' ' || node_id, target_value from rpt_target_tree "
                 "where metric = 'revenue' and node_id in ('total', 'team/tier_1_cities')"
             ).fetchall()
         )
+    # every closed quarter's revenue as the order system gives it (as of its last day)
+    for quarter, (first_day, last_day) in CLOSED_QUARTERS.items():
+        assert D(str(actuals[quarter])) == _booked_revenue(orders_db, first_day, last_day)
     assert len(targets) == 18  # nine quarters, each with the total and the named tier
     for quarter, target in want.items():
         assert D(str(targets[f"{quarter} total"])) == target

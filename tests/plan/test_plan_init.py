@@ -105,6 +105,23 @@ def test_a_starter_plan_follows_last_years_actuals_and_the_history_mix(tmp_path)
     assert check_plan(out, org=None) == []
 
 
+def test_plan_init_refuses_a_growth_that_is_not_a_number_and_names_a_missing_source(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("SALES_TARGETS_DATA_DIR", str(tmp_path / "data"))
+    for variable in ("CRM_DATABASE_URL", "ORDERS_DATABASE_URL", "SALES_TARGETS_SOURCE_MAPPING"):
+        monkeypatch.delenv(variable, raising=False)
+
+    assert main(["plan", "init", "--out", str(tmp_path / "plan"), "--growth", "10%"]) == 2
+    assert "--growth '10%' is not a number" in capsys.readouterr().err
+
+    assert main(["plan", "init", "--out", str(tmp_path / "plan")]) == 1
+    error = capsys.readouterr().err
+    assert f"database file {tmp_path / 'data' / 'sources' / 'crm.sqlite'} does not exist" in error
+    assert "CRM_DATABASE_URL" in error
+    assert not (tmp_path / "plan").exists()  # nothing written
+
+
 def _completed_revenue(orders_db, first_day: str, last_day: str) -> Decimal:
     """Net amount of the completed orders dated in [first_day, last_day], straight from the
     order system."""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from orchestration.partitions import parse_date, parse_quarter, quarter_label
+from orchestration.partitions import date_argument, parse_quarter, quarter_label
 from orchestration.run_window import RunWindow
 from orchestration.settings import Settings
 from orchestration.warehouse import WarehouseBusyError
@@ -36,17 +36,15 @@ def _partition_keys(settings: Settings) -> list[date]:
 
 
 def _quarter(settings: Settings, label: str) -> date:
-    try:
-        start = parse_quarter(label, settings.fiscal_year_start_month)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
     known = _partition_keys(settings)
+    fy = settings.fiscal_year_start_month
+    valid = f"quarters run from {quarter_label(known[0], fy)} to {quarter_label(known[-1], fy)}"
+    try:
+        start = parse_quarter(label, fy)
+    except ValueError as exc:
+        raise CliError(f"{exc}; {valid}") from None
     if start not in known:
-        fy = settings.fiscal_year_start_month
-        raise CliError(
-            f"quarter {label} is not a partition: quarters run from "
-            f"{quarter_label(known[0], fy)} to {quarter_label(known[-1], fy)}"
-        )
+        raise CliError(f"quarter {label} is not a partition: {valid}")
     return start
 
 
@@ -280,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
         sub.add_argument(
             "--reference-date",
-            type=lambda v: parse_date(v, "--reference-date"),
+            type=date_argument("--reference-date"),
             default=date.today(),
             help="'today' of the demo world (default: today)",
         )
@@ -305,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quarter", required=True, help="quarter as YYYYQn, e.g. 2026Q3")
     run.add_argument(
         "--as-of",
-        type=lambda v: parse_date(v, "--as-of"),
+        type=date_argument("--as-of"),
         help="compute as of this date instead of yesterday / the quarter end",
     )
     run.add_argument("--restate", action="store_true", help=RESTATE_HELP)

@@ -7,7 +7,9 @@ year it ends in (a year starting 2026-04-01 is FY2027, so 2026-04-01 is `2027Q1`
 
 from __future__ import annotations
 
+import argparse
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -47,7 +49,24 @@ def parse_date(value: str, what: str = "date") -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"{what} {value!r} is not a date in YYYY-MM-DD form") from exc
+        raise ValueError(
+            f"{what} {value!r} is not a calendar date written YYYY-MM-DD (e.g. 2026-08-15)"
+        ) from exc
+
+
+def date_argument(flag: str) -> Callable[[str], date]:
+    """An argparse `type` for a date option: a bad value is reported as
+    `argument --as-of: --as-of '2026-13-01' is not a calendar date ...`, not as an
+    `invalid <lambda> value`."""
+
+    def parse(value: str) -> date:
+        try:
+            return parse_date(value, flag)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = flag.lstrip("-").replace("-", "_")
+    return parse
 
 
 def quarter_start_of(day: date, fiscal_year_start_month: int = 1) -> date:

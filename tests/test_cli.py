@@ -23,10 +23,24 @@ def run_cli(capsys, *argv: str) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
-def test_a_malformed_quarter_is_rejected(isolated, capsys):
+def test_a_malformed_quarter_is_rejected_with_the_valid_range(isolated, capsys):
     code, output = run_cli(capsys, "run", "--quarter", "2026Q5")
     assert code == 2
-    assert "write it as YYYYQn, e.g. 2026Q3" in output
+    assert "write it as YYYYQn, e.g. 2026Q3; quarters run from 2024Q4 to" in output
+
+
+@pytest.mark.parametrize(
+    "command", [("run", "--quarter", "2026Q3"), ("plan", "show", "--quarter", "2026Q3")]
+)
+def test_an_impossible_date_is_named_as_such_not_as_a_lambda(isolated, capsys, command):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--as-of", "2026-13-01"])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "argument --as-of: --as-of '2026-13-01' is not a calendar date written YYYY-MM-DD" in (
+        error
+    )
+    assert "lambda" not in error
 
 
 def test_sql_in_a_quarter_is_treated_as_a_bad_quarter(isolated, capsys):

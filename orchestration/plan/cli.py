@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.partitions import parse_date
+from orchestration.partitions import date_argument
 from orchestration.plan.check import check_plan
 from orchestration.plan.dbt_build import TargetTreeBuildError
 from orchestration.plan.errors import PlanError
@@ -182,7 +182,7 @@ def register_plan_commands(subparsers: argparse._SubParsersAction) -> argparse.A
     )
     show.add_argument(
         "--as-of",
-        type=lambda value: parse_date(value, "--as-of"),
+        type=date_argument("--as-of"),
         help="apply revisions effective on or before this date "
         "(default: yesterday, or the quarter's last day once it is over)",
     )

@@ -20,12 +20,12 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _normalise_quarter(settings: Settings, label: str) -> str:
+def _normalise_quarter(settings: Settings, label: str, published: list[str]) -> str:
     fy = settings.fiscal_year_start_month
     try:
         return quarter_label(parse_quarter(label, fy), fy)
     except ValueError as exc:
-        raise ReportCommandError(str(exc)) from None
+        raise ReportCommandError(f"{exc}; published: {', '.join(published)}") from None
 
 
 def _pick_quarter(settings: Settings, published: list[str], label: str | None) -> str:
@@ -35,7 +35,7 @@ def _pick_quarter(settings: Settings, published: list[str], label: str | None) -
         )
     if label is None:
         return published[-1]  # the newest quarter: the one in progress
-    quarter = _normalise_quarter(settings, label)
+    quarter = _normalise_quarter(settings, label, published)
     if quarter not in published:
         raise ReportCommandError(
             f"quarter {quarter} is not in the reporting store {settings.reporting_path}; "

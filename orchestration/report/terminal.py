@@ -35,12 +35,16 @@ def can_draw_blocks(stream: TextIO) -> bool:
 
 
 def completion_bar(completion: float | None, expected: float | None, blocks: bool) -> str:
-    """A bar of `BAR_WIDTH` cells filled to the completion, `|` where the pace should be."""
+    """A bar of `BAR_WIDTH` cells filled to the completion, with `|` put between the cells
+    where the pace should be (never over a cell: the fill always shows whole)."""
     full, empty = ("\u2588", "\u2591") if blocks else ("#", ".")
     filled = 0 if completion is None else round(max(0.0, min(completion, 1.0)) * BAR_WIDTH)
     cells = [full] * filled + [empty] * (BAR_WIDTH - filled)
+    # one column for the pace marker; a space when there is no pace to show (quarter over)
     if expected is not None and 0 <= expected < 1:
-        cells[min(int(expected * BAR_WIDTH), BAR_WIDTH - 1)] = "|"
+        cells.insert(round(expected * BAR_WIDTH), "|")
+    else:
+        cells.append(" ")
     return "".join(cells)
 
 
@@ -89,7 +93,7 @@ def render_status(
         f"projected finish {whole(h.projected_finish)}  pace {percent(h.pace)} of expected",
         "",
         f"{'revenue':<{NAME_WIDTH}} {'target':>11} {'actual':>11} {'done':>6} "
-        f"{'| = expected':<{BAR_WIDTH}} flag",
+        f"{'| = expected':<{BAR_WIDTH + 1}} flag",
     ]
     if report.tree is None:
         lines.append(f"target tree {report.notes.get('tree', 'not available yet')}")

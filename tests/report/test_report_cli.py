@@ -8,6 +8,7 @@ import re
 import pytest
 
 from orchestration.report.cli import register_report_commands
+from orchestration.report.terminal import completion_bar
 from tests.conftest import settings_in
 from tests.report.report_store import QUARTER
 
@@ -80,7 +81,7 @@ def test_status_without_a_store_says_run_make_demo(tmp_path, capsys):
     ("quarter", "message"),
     [
         ("2025Q1", "quarter 2025Q1 is not in the reporting store"),
-        ("2026Q5", "is not a quarter"),
+        ("2026Q5", f"is not a quarter: write it as YYYYQn, e.g. 2026Q3; published: {QUARTER}"),
     ],
 )
 def test_unknown_quarters_are_refused(fixture_settings, capsys, quarter, message):
@@ -101,3 +102,14 @@ def test_report_regenerates_the_html(fixture_settings, capsys):
 
     assert run(fixture_settings, "report", "--quarter", QUARTER) == 0
     assert capsys.readouterr().out.splitlines()[-1] == f"report: {page}"
+
+
+def test_the_pace_marker_sits_between_cells_and_never_hides_the_fill():
+    # 54.8% and 69.4% with the pace at 60%: 7 and 8 filled cells of 12, the marker after
+    # the 7th; drawn over a cell, both bars would read the same
+    behind, ahead = completion_bar(0.548, 0.6, True), completion_bar(0.694, 0.6, True)
+    assert behind == "\u2588" * 7 + "|" + "\u2591" * 5
+    assert ahead == "\u2588" * 7 + "|" + "\u2588" + "\u2591" * 4
+    # a quarter that is over has no pace marker: the column keeps its width
+    assert completion_bar(0.5, None, False) == "######......" + " "
+    assert len({len(completion_bar(c, e, True)) for c in (0, 0.5, 1.3) for e in (0, 0.6, 1)}) == 1

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from orchestration.plan.errors import PlanContractError, PlanError
-from orchestration.plan.loading import load_plan
+from orchestration.plan.loading import FileNotLoaded, load_plan
 from orchestration.plan.org import PlanOrg
 from orchestration.plan.rules import CROSS_FILE_RULES, QuarterCalendar, required_quarters_planned
 
@@ -19,22 +19,36 @@ def check_plan(
 ) -> list[PlanError]:
     """All broken rules of the plan in `plan_dir`; empty when the plan is valid.
 
-    Cross-file rules run only when every file passed its own contract, so one typo does
-    not cascade into a page of follow-on errors. With `org` (see `org.load_org`) groups and
-    reps are checked against the CRM; `required_quarters` (labels like 2026Q3) must be planned.
+    Every file's own contract is checked on the rows that parse, so a typo in one cell
+    hides nothing else of its file. A cross-file rule runs when every file it reads passed
+    its own contract (`FileNotLoaded` skips it otherwise), so one typo does not cascade into
+    a page of follow-on errors, and the other rules still report theirs. With `org` (see
+    `org.load_org`) groups and reps are checked against the CRM; `required_quarters`
+    (labels like 2026Q3) must be planned.
     """
     plan_dir = Path(plan_dir)
     plan, errors = load_plan(plan_dir)
-    if errors:
+    if any(error.rule == "missing_plan_dir" for error in errors):
         return errors
-    calendar = QuarterCalendar(plan, fiscal_year_start_month)
+    try:
+        calendar = QuarterCalendar(plan, fiscal_year_start_month)
+    except FileNotLoaded:
+        return errors  # the planned quarters themselves are unreadable
     if org is not None:
-        org = org.classified_by(
-            dict(zip(plan["region_tiers"].region_id, plan["region_tiers"].tier, strict=True)),
-            dict(zip(plan["group_kinds"].group_id, plan["group_kinds"].group_kind, strict=True)),
-        )
+        try:
+            org = org.classified_by(
+                dict(zip(plan["region_tiers"].region_id, plan["region_tiers"].tier, strict=True)),
+                dict(
+                    zip(plan["group_kinds"].group_id, plan["group_kinds"].group_kind, strict=True)
+                ),
+            )
+        except FileNotLoaded:
+            org = None  # the org rules would judge a classification that is broken
     for rule in CROSS_FILE_RULES:
-        errors.extend(rule(plan, calendar, org))
+        try:
+            errors.extend(rule(plan, calendar, org))
+        except FileNotLoaded:
+            continue
     errors.extend(required_quarters_planned(calendar, required_quarters))
     for error in errors:
         error.plan_dir = plan_dir

@@ -25,6 +25,11 @@ from orchestration.plan.errors import PlanError
 LINE = "line"
 
 
+class FileNotLoaded(KeyError):
+    """A rule asked for a plan file that broke its own contract: the rule is skipped, as its
+    verdict would only repeat that file's errors."""
+
+
 @dataclass
 class Plan:
     """The plan's files as typed frames (file name without .csv -> frame with `line`)."""
@@ -32,7 +37,13 @@ class Plan:
     plan_dir: Path
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
+    def has(self, name: str) -> bool:
+        """Whether the file passed its own contract (rules over every file skip the others)."""
+        return name in self.frames
+
     def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.frames:
+            raise FileNotLoaded(name)
         return self.frames[name]
 
 
@@ -117,6 +128,7 @@ def _read_rows(
                 )
                 continue
             record: dict[str, object] = {LINE: line}
+            parsed = True
             for column, cell in zip(header, cells, strict=True):
                 text = cell.strip()
                 if not text:
@@ -125,8 +137,10 @@ def _read_rows(
                 value, problem = _parse(text, kinds[column])
                 if problem:
                     errors.append(PlanError(file, line, "type", f"{column} {text!r} {problem}"))
+                    parsed = False
                 record[column] = value
-            records.append(record)
+            if parsed:  # the contract still checks the rows that parsed
+                records.append(record)
     frame = pd.DataFrame.from_records(records, columns=[LINE, *columns])
     for column, kind in kinds.items():
         if kind == "date":
@@ -303,11 +317,11 @@ def load_plan(plan_dir: Path) -> tuple[Plan, list[PlanError]]:
         cell_errors: list[PlanError] = []
         frame = _read_rows(path, name, contract, cell_errors)
         errors.extend(cell_errors)
-        if frame is None or cell_errors:
+        if frame is None:
             continue
         contract_errors = _apply_contract(name, frame, contract)
         errors.extend(contract_errors)
-        if not contract_errors:
+        if not contract_errors and not cell_errors:
             plan.frames[name] = frame
     for error in errors:
         if error.rule != "missing_plan_dir":

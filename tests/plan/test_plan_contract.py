@@ -707,3 +707,24 @@ def test_the_node_catalogue_lists_every_node_with_its_metrics(handbook_dir, demo
     assert "team/tier3_4/g-t34-normal-01/rep-018" not in with_org  # joins in 2026Q3
     assert "responsibility/customer_success/rep-003" in with_org
     assert "responsibility/new_product_squad/g-np-squad-01" in with_org
+
+
+def test_a_type_error_hides_neither_the_rows_beside_it_nor_the_other_files_rules(handbook_copy):
+    set_cell("dimension_shares", 2, "share", "60%")(handbook_copy)  # a typo
+    set_cell("dimension_shares", 6, "segment", "premium")(handbook_copy)  # same file
+    set_cell("role_weights", 2, "weight", "heavy")(handbook_copy)  # another typo
+    set_cell("warning_lines", 2, "amber_below", "0.50")(handbook_copy)  # a row rule elsewhere
+    add_rows("group_kind_weights", ["2026Q1", "star", "1.20"])(handbook_copy)  # a key rule
+    errors = errors_of(handbook_copy)
+    assert ("dimension_shares.csv", 2, "type") in {e[:3] for e in errors}
+    assert ("role_weights.csv", 2, "type") in {e[:3] for e in errors}
+    assert (
+        "dimension_shares.csv",
+        6,
+        "segment_belongs_to_dimension",
+        "segment 'premium' is not a product segment (one of: core, new, long_tail)",
+    ) in errors
+    assert ("warning_lines.csv", 2, "red_line_below_amber_line") in {e[:3] for e in errors}
+    assert ("group_kind_weights.csv", 6, "duplicate_key") in {e[:3] for e in errors}
+    # a rule over a file with a typo would only repeat it: shares are not summed
+    assert "shares_sum_to_one" not in {e[2] for e in errors}

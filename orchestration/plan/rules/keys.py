@@ -22,6 +22,8 @@ from orchestration.plan.sets import in_effect, segments_in_effect
 def duplicate_keys(plan: Plan, calendar: QuarterCalendar, org: PlanOrg | None) -> list[PlanError]:
     errors = []
     for name, key in FILE_KEYS.items():
+        if not plan.has(name):
+            continue
         frame = plan[name]
         duplicated = frame[frame.duplicated(list(key), keep="first")]
         for row in duplicated.itertuples(index=False):
@@ -42,6 +44,8 @@ def unknown_quarters(plan: Plan, calendar: QuarterCalendar, org: PlanOrg | None)
     planned = set(calendar.labels)
     errors = []
     for name in [*FROM_QUARTER_FILES, *QUARTER_FILES]:
+        if not plan.has(name):
+            continue
         column = "from_quarter" if name in FROM_QUARTER_FILES else "quarter"
         for row in plan[name].itertuples(index=False):
             value = getattr(row, column)

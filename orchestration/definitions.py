@@ -6,6 +6,7 @@ computed or written at import time.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,14 +21,17 @@ from orchestration.schedules import build_nightly_schedule
 from orchestration.settings import Settings
 from orchestration.transform.assets import WAREHOUSE_TAG, build_dbt_assets
 from orchestration.transform.dagster_cli import ExplicitEnvDbtCliResource
-from orchestration.transform.project import dbt_project
+from orchestration.transform.project import dbt_project, ensure_manifest
 
 QUARTER_JOB = "quarter_job"
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     project = dbt_project(settings.dbt_project_dir)
-    project.prepare_if_dev()
+    if os.environ.get("DAGSTER_IS_DEV_CLI"):
+        # `dagster dev` reloads code after edits: re-parse a stale project with the venv's
+        # own dbt (dagster-dbt's prepare_if_dev runs the `dbt` on PATH, often none)
+        ensure_manifest(settings)
     if not project.manifest_path.exists():
         raise FileNotFoundError(
             f"dbt manifest {project.manifest_path} is missing: run `sales-targets prepare` "

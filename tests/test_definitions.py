@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -75,3 +77,30 @@ def test_warehouse_access_is_serialised_without_op_pools(defs):
         {"key": "sales_targets/warehouse", "limit": 1}
     ]
     assert "pools" not in instance["concurrency"]
+
+
+def test_dagster_dev_loads_the_code_location_without_dbt_on_path(tmp_path):
+    """`make dev` runs `dagster dev` with only the venv's binaries: its code location loads
+    without a `dbt` on PATH (dagster-dbt's own prepare step would look for one there)."""
+    settings = Settings.from_env()
+    env = {
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "DAGSTER_IS_DEV_CLI": "1",
+        "DAGSTER_HOME": str(tmp_path),
+        "SALES_TARGETS_DATA_DIR": str(tmp_path / "data"),
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dagster")), "definitions", "validate"]
+        + ["-w", "workspace.yaml"],
+        cwd=settings.project_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "All code locations passed validation" in output

@@ -48,6 +48,26 @@ def _quarter(settings: Settings, label: str) -> date:
     return start
 
 
+def _check_plan(settings: Settings, first: date, last: date) -> None:
+    """Fail before any source is read when the plan breaks a rule: one line per rule
+    (the first few), and the command that lists them all."""
+    from orchestration.plan.check import check_plan
+    from orchestration.plan.org import load_org
+
+    fy = settings.fiscal_year_start_month
+    quarters = [quarter_label(q, fy) for q in _partition_keys(settings) if first <= q <= last]
+    org, _ = load_org(settings.warehouse_path)
+    errors = check_plan(settings.plan_dir, org, quarters, fy)
+    if errors:
+        shown = "\n  ".join(str(error) for error in errors[:5])
+        more = f"\n  ... and {len(errors) - 5} more" if len(errors) > 5 else ""
+        raise CliError(
+            f"the plan {settings.plan_dir} breaks {len(errors)} rule(s); nothing was run:\n"
+            f"  {shown}{more}\n"
+            f"  see them all with: sales-targets plan check --plan-dir {settings.plan_dir}"
+        )
+
+
 def _check_sources(settings: Settings) -> None:
     """Fail early, naming the mapping file or the source, when the source mapping is
     broken or a source database cannot be reached."""
@@ -166,6 +186,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     start = _quarter(settings, args.quarter)
     window = RunWindow.from_quarters(start, as_of=args.as_of, restate=args.restate)
+    _check_plan(settings, start, start)
     _check_sources(settings)
     say(
         f"running {quarter_label(start, settings.fiscal_year_start_month)}"
@@ -182,6 +203,7 @@ def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
     if last < first:
         raise CliError(f"--from {args.from_quarter} is after --to {args.to_quarter}")
     window = RunWindow.from_quarters(first, last, restate=args.restate)
+    _check_plan(settings, first, last)
     _check_sources(settings)
     count = len([q for q in _partition_keys(settings) if first <= q <= last])
     say(
@@ -195,12 +217,13 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from orchestration.runner import run_window
 
     started = time.monotonic()
+    keys = _partition_keys(settings)
+    _check_plan(settings, keys[0], keys[-1])
     say("[1/3] demo sources")
     if args.regenerate or not (settings.sources_dir / "orders.sqlite").exists():
         cmd_generate(settings, args)
     else:
         say(f"  reusing {settings.sources_dir} (pass --regenerate to rebuild)")
-    keys = _partition_keys(settings)
     fy = settings.fiscal_year_start_month
     say(
         f"[2/3] materializing {len(keys)} quarters {quarter_label(keys[0], fy)}.."

@@ -127,7 +127,7 @@ def run_window(
         failures = [event for event in result.all_events if event.is_step_failure]
         error = (
             "; ".join(
-                f"{event.step_key}: {event.step_failure_data.error.message.strip()}"
+                f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
                 for event in failures
                 if event.step_failure_data and event.step_failure_data.error
             )

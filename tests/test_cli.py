@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 
 import pytest
 
 from orchestration.cli import main
+from orchestration.settings import Settings
 
 
 @pytest.fixture
@@ -77,3 +79,24 @@ def test_a_backwards_range_is_rejected(isolated, capsys):
     code, output = run_cli(capsys, "backfill", "--from", "2026Q1", "--to", "2025Q2")
     assert code == 2
     assert "--from 2026Q1 is after --to 2025Q2" in output
+
+
+def test_a_broken_plan_stops_a_run_before_any_source_is_read(isolated, capsys, monkeypatch):
+    plan = isolated / "plan"
+    shutil.copytree(Settings.from_env().plan_dir, plan, ignore=shutil.ignore_patterns("examples"))
+    shares = plan / "dimension_shares.csv"
+    shares.write_text(
+        shares.read_text().replace("customer,existing,0.60", "customer,existing,0.70")
+    )
+    monkeypatch.setenv("SALES_TARGETS_PLAN_DIR", str(plan))
+
+    code, output = run_cli(capsys, "run", "--quarter", "2025Q2")
+
+    assert code == 2
+    assert f"the plan {plan} breaks 1 rule(s); nothing was run:" in output
+    assert f"{plan / 'dimension_shares.csv'}, line 2: customer shares from 2024Q4" in output
+    assert "sum to 1.1" in output and "(rule: shares_sum_to_one)" in output
+    assert f"see them all with: sales-targets plan check --plan-dir {plan}" in output
+    # the sources (missing here) were never reached, and nothing was written
+    assert "crm source" not in output
+    assert not (isolated / "data" / "warehouse.duckdb").exists()

@@ -386,7 +386,8 @@ def warnings_section(report: QuarterReport) -> str:
 # --- tables published later: action plans, incentives, review ---------------------------
 
 MONEY_COLUMNS = {"budget", "spend", "revenue", "commission", "bonus", "awards", "cost_per_outcome"}
-RATE_COLUMNS = {"kpi_completion", "completion", "attainment"}
+# completions and attainments (previous_attainment too) read as percentages
+RATE_SUFFIXES = ("completion", "attainment")
 HIDDEN_COLUMNS = {"quarter", "as_of_date"}
 
 
@@ -398,10 +399,11 @@ def _cell(column: str, value: Any, row: dict[str, Any]) -> str:
         return f"<td>{shown}</td>"
     if column in MONEY_COLUMNS:
         return f'<td class="num">{whole(value)}</td>'
-    if column in RATE_COLUMNS:
+    if column.endswith(RATE_SUFFIXES):
         return f'<td class="num">{percent(value)}</td>'
     if column in ("target_value", "actual_value", "kpi_target", "kpi_actual"):
-        metric = str(row.get("metric") or "")
+        # an action's KPI (kpi) may be a rate such as repurchase_rate, like a metric
+        metric = str(row.get("metric") or row.get("kpi") or "")
         return f'<td class="num">{metric_value(value, metric)}</td>'
     if isinstance(value, bool):
         return f"<td>{'yes' if value else 'no'}</td>"
@@ -434,7 +436,7 @@ def _action_charts(rows: list[dict[str, Any]]) -> str:
     if {"action_name", "kpi_target", "kpi_actual"} <= set(rows[0]):
         kpis = [
             BulletRow(
-                f"{r['action_name']}: {r.get('kpi') or 'KPI'}", "units",
+                f"{r['action_name']}: {r.get('kpi') or 'KPI'}", str(r.get("kpi") or "units"),
                 as_float(r["kpi_target"]), as_float(r["kpi_actual"]),
                 as_float(r.get("kpi_completion")),
                 r.get("not_measured_reason") if r["kpi_actual"] is None else None,

@@ -116,3 +116,31 @@ def test_missing_store_names_the_path_and_the_fix(tmp_path):
     else:
         raise AssertionError("render_reports did not fail without a store")
     assert not Path(settings.reports_dir).exists()
+
+
+def test_rate_kpis_and_previous_attainment_read_as_percentages(fixture_settings):
+    connection = duckdb.connect(str(fixture_settings.reporting_path))
+    connection.execute(
+        "create table rpt_action_plans as select '2026Q3' as quarter, 'a-2' as action_id, "
+        "'Win-back calls' as action_name, 'Li Na' as owner, date '2026-07-01' as start_date, "
+        "date '2026-09-30' as end_date, 80000.00::decimal(18,2) as budget, "
+        "20000.00::decimal(18,2) as spend, 'repurchase_rate' as kpi, 0.30 as kpi_target, "
+        "0.24 as kpi_actual, 0.8 as kpi_completion, null::decimal(18,2) as "
+        "cost_per_outcome, 'amber' as flag"
+    )
+    connection.execute(
+        "create table rpt_incentives as select '2026Q3' as quarter, 'rep-001' as rep_id, "
+        "0.9785775524572873 as previous_attainment, 1.0412 as attainment"
+    )
+    connection.close()
+
+    page = render_reports(fixture_settings)[1].read_text()
+
+    actions = page[page.index('id="action-plans"') : page.index('id="incentives"')]
+    # the KPI bullet and the table read a rate as a rate, not "0 of 0 (80%)"
+    assert "24.0% of 30.0% (80%)" in actions
+    assert '<td class="num">30.0%</td><td class="num">24.0%</td>' in actions
+    assert "0 of 0" not in actions
+    incentives = page[page.index('id="incentives"') :]
+    assert "97.9%" in incentives and "104.1%" in incentives
+    assert "0.9785775524572873" not in incentives

@@ -67,11 +67,23 @@ def meter(fraction: float | None) -> str:
 # --- headline ----------------------------------------------------------------------------
 
 
+def _closed_headline(report: QuarterReport) -> list[tuple]:
+    """A quarter that is over: its result, no pace, projection or days left."""
+    h = report.headline
+    return [
+        ("quarter_target", "Quarter target", whole(h.quarter_target), h.quarter_target, ""),
+        ("actual_to_date", "Actual", whole(h.actual_to_date), h.actual_to_date, ""),
+        ("completion", "Completion", percent(h.completion), h.completion, "of the quarter target"),
+        ("as_of_date", "Closed", day(report.quarter_end), h.as_of_date, "the quarter is over"),
+    ]  # fmt: skip
+
+
 def headline_section(report: QuarterReport) -> str:
     h = report.headline
     days_left = f"{h.working_days_left} working" if h.working_days_left is not None else MISSING
     calendar_left = max((report.quarter_end - h.as_of_date).days, 0) if h.as_of_date else None
-    items = [
+    closed = h.as_of_date is not None and h.as_of_date >= report.quarter_end
+    items = _closed_headline(report) if closed else [
         ("quarter_target", "Quarter target", whole(h.quarter_target), h.quarter_target, ""),
         ("actual_to_date", "Actual to date", whole(h.actual_to_date), h.actual_to_date, ""),
         ("completion", "Completion", percent(h.completion), h.completion, "of the quarter target"),

@@ -252,7 +252,7 @@ def ranking_chart(rows: Sequence[RankRow], expected: float | None, title: str, c
         f'stroke="{TARGET}" stroke-width="1.5"/>'
     )
     body.append(_text(full, 12, "100%", "middle", "note"))
-    if expected is not None:
+    if expected is not None and expected < 1:  # at 100% it is the target line itself
         x = label_w + bar_w * expected / scale
         body.append(
             f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{top - 4}" y2="{bottom}" '

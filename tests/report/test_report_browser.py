@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from orchestration.partitions import parse_quarter, quarter_end_of
 from orchestration.report.html import render_reports
 from orchestration.store_reader import open_store_read_only
 from tests.report.devtools import HeadlessPage
@@ -58,14 +59,15 @@ def _store_headline(settings) -> dict[str, str]:
     finally:
         connection.close()
     completion = (Decimal(actual) / Decimal(target) * 100).quantize(Decimal("0.1"))
-    return {
+    headline = {
         "quarter_target": _whole(target),
         "actual_to_date": _whole(actual),
-        "expected_to_date": _whole(expected),
-        "projected_finish": _whole(projected),
         "completion": f"{completion}%",
         "as_of_date": reported.isoformat(),
     }
+    if reported < quarter_end_of(parse_quarter(QUARTER)):  # pace only while it runs
+        headline |= {"expected_to_date": _whole(expected), "projected_finish": _whole(projected)}
+    return headline
 
 
 def _store_quarters(settings) -> list[str]:
@@ -133,3 +135,18 @@ def test_report_renders_in_chromium_with_the_stores_numbers(pipeline_settings, c
         assert browser.evaluate("document.querySelectorAll('[data-quarter]').length") == len(
             _store_quarters(pipeline_settings)
         )
+
+
+def test_a_closed_quarter_reads_as_a_result_not_as_a_quarter_in_progress(pipeline_settings):
+    """2026Q2 is over: its headline has the actual and the completion, no pace, projection
+    or days left, and its rankings draw no 'expected by now 100%' over the 100% line."""
+    render_reports(pipeline_settings)
+    page = (pipeline_settings.reports_dir / "2026Q2.html").read_text()
+    headline = page[
+        page.index('id="headline"') : page.index("</section>", page.index('id="headline"'))
+    ]
+    assert "<dt>Actual</dt>" in headline and "<dt>Closed</dt>" in headline
+    for gone in ("Actual to date", "Projected finish", "Days left", "working", "Expected to date"):
+        assert gone not in headline, gone
+    assert "expected by now" not in page
+    # (a quarter in progress keeps them: tests/report/test_report_html.py)

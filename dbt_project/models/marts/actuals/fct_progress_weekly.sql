@@ -113,20 +113,19 @@ measured as (
         end as completion_to_date,
 
         -- outlook
-        cast(
+        -- DOUBLEs (the daily rates are quotients) stored as {{ value_type }}
+        {{ cast_double_to_decimal("
             case
                 when measure_kind = 'level_rate' then actual_to_date_value
                 else actual_to_date_value + recent_daily_rate * remaining_working_days
-            end as {{ value_type }}
-        ) as projected_quarter_end,
-        cast(
+            end", 22, 6) }} as projected_quarter_end,
+        {{ cast_double_to_decimal("
             case
                 when measure_kind = 'level_rate' or target_value is null then null
                 when remaining_working_days = 0 then null
                 when target_value <= actual_to_date_value then 0
-                else {{ divide("(target_value - actual_to_date_value)", "remaining_working_days") }}
-            end as {{ value_type }}
-        ) as required_daily_run_rate,
+                else " ~ divide("(target_value - actual_to_date_value)", "remaining_working_days") ~ "
+            end", 22, 6) }} as required_daily_run_rate,
         not_measured_reason
 
     from paced

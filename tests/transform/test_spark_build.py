@@ -109,7 +109,7 @@ def test_the_spark_build_publishes_the_duckdb_numbers(published_demo, tmp_path):
     assert landed["order_lines"] > 0
 
     for engine in ("duckdb", "spark"):
-        work_dir = tmp_path / engine
+        work_dir = tmp_path / f"{engine}-build"
         work_dir.mkdir()
         build(engine, settings, settings.plan_dir, spark_dir, work_dir)
 

@@ -36,11 +36,12 @@ final as (
         {{ dbt.safe_cast('target_value', type_money()) }} as target_value,
         {{ dbt.safe_cast('actual_value', type_money()) }} as actual_value,
         completion,
-        rank() over (
+        -- rank() is a BIGINT on DuckDB, an INT on Spark: the contract says BIGINT
+        cast(rank() over (
             partition by quarter, level
             order by case when completion is null then 1 else 0 end, completion desc,
                 actual_value desc
-        ) as rank_in_level,
+        ) as {{ dbt.type_bigint() }}) as rank_in_level,
         as_of_date
 
     from actuals

@@ -79,16 +79,16 @@ final as (
                     as {{ dbt.type_string() }}) || '%'
             || case
                 when measure_kind = 'level_rate'
-                    then '; at ' || format('{:.1f}', actual_to_date * 100)
-                        || '% vs ' || format('{:.1f}', target_to_date * 100) || '% planned'
+                    then '; at ' || {{ format_fixed('actual_to_date * 100', 1) }}
+                        || '% vs ' || {{ format_fixed('target_to_date * 100', 1) }} || '% planned'
                 when remaining_working_days = 0 then '; the quarter is over'
                 when measure_kind = 'accumulating_rate'
-                    then '; needs ' || format('{:.2f}', required_daily_run_rate * 100)
+                    then '; needs ' || {{ format_fixed('required_daily_run_rate * 100', 2) }}
                         || ' points/day to finish'
                 when metric = 'revenue'
-                    then '; needs ' || format('{:,.0f}', required_daily_run_rate)
+                    then '; needs ' || {{ format_fixed('required_daily_run_rate', 0, thousands=true) }}
                         || '/day to finish'
-                else '; needs ' || format('{:,.1f}', required_daily_run_rate)
+                else '; needs ' || {{ format_fixed('required_daily_run_rate', 1, thousands=true) }}
                     || ' ' || metric || '/day to finish'
             end as message
 

@@ -72,7 +72,8 @@ last_quarter_aov as (
 
     select
         last_quarter_orders.quarter,
-        sum(order_lines.net_amount) / nullif(count(distinct last_quarter_orders.order_id), 0)
+        {{ divide("sum(order_lines.net_amount)",
+            "nullif(count(distinct last_quarter_orders.order_id), 0)") }}
             as average_order_value
 
     from last_quarter_orders
@@ -134,9 +135,9 @@ rates as (
         cumulated.denominator,
         case
             when cumulated.node_id = 'customer/existing/aov_lift'
-                then cumulated.numerator / nullif(cumulated.denominator, 0)
-                    / nullif(last_quarter_aov.average_order_value, 0) - 1
-            else cumulated.numerator / nullif(cumulated.denominator, 0)
+                then {{ divide(divide("cumulated.numerator", "nullif(cumulated.denominator, 0)"),
+                    "nullif(last_quarter_aov.average_order_value, 0)") }} - 1
+            else {{ divide("cumulated.numerator", "nullif(cumulated.denominator, 0)") }}
         end as rate
 
     from cumulated
@@ -151,7 +152,7 @@ rates as (
         'product/long_tail/inventory_reduction' as node_id,
         units_at_start - units_at_week_end as numerator,
         units_at_start as denominator,
-        (units_at_start - units_at_week_end) / nullif(units_at_start, 0) as rate
+        {{ divide("(units_at_start - units_at_week_end)", "nullif(units_at_start, 0)") }} as rate
 
     from stocks
 

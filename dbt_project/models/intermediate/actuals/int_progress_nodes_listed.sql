@@ -168,6 +168,6 @@ listed as (
         'sum' as measure_kind
     from actual_only_nodes
 
-),
+)
 
 select * from listed

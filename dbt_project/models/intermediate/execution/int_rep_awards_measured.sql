@@ -134,12 +134,13 @@ final as (
         quarter,
         rep_id,
         sum(award_amount) as awards,
-        string_agg(
-            case when tied_reps > 1
+        {{ ordered_string_agg(
+            "case when tied_reps > 1
                 then award_name || ' (shared by ' || tied_reps || ')'
-                else award_name end,
-            '; ' order by award_name
-        ) as award_names
+                else award_name end",
+            "'; '",
+            "award_name",
+        ) }} as award_names
 
     from award_shares
     group by quarter, rep_id

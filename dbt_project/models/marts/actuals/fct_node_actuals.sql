@@ -55,7 +55,8 @@ final as (
         progress.quarter_target as target_value,
         progress.actual_to_date as actual_value,
         case
-            when progress.actual_to_date / nullif(progress.quarter_target, 0) < 0 then 0.0
+            when {{ divide("progress.actual_to_date", "nullif(progress.quarter_target, 0)") }} < 0
+                then 0.0
             else {{ dbt.safe_cast('progress.actual_to_date', "double") }}
                 / nullif({{ dbt.safe_cast('progress.quarter_target', "double") }}, 0)
         end as completion,

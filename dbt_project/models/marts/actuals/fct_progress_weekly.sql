@@ -63,10 +63,12 @@ paced as (
         not_measured_reason,
         -- this and the previous week's actual over their working days so far
         case
-            when recent_working_days > 0 then (week_actual_value + coalesce(lag(
+            when recent_working_days > 0 then {{ divide(
+                "(week_actual_value + coalesce(lag(
                 week_actual_value) over (partition by quarter, node_id, metric
-                order by week_start), 0)) / recent_working_days
-            when working_days_to_date > 0 then actual_to_date_value / working_days_to_date
+                order by week_start), 0))", "recent_working_days") }}
+            when working_days_to_date > 0
+                then {{ divide("actual_to_date_value", "working_days_to_date") }}
             else 0
         end as recent_daily_rate
 
@@ -99,32 +101,31 @@ measured as (
         cast(target_value as {{ value_type }}) as quarter_target,
         cast(week_target_value as {{ value_type }}) as week_target,
         cast(week_actual_value as {{ value_type }}) as week_actual,
-        case when week_actual_value / nullif(week_target_value, 0) < 0 then 0.0
-            else week_actual_value / nullif(week_target_value, 0)
+        case when {{ divide("week_actual_value", "nullif(week_target_value, 0)") }} < 0 then 0.0
+            else {{ divide("week_actual_value", "nullif(week_target_value, 0)") }}
         end as week_completion,
 
         -- to date
         cast(target_to_date_value as {{ value_type }}) as target_to_date,
         cast(actual_to_date_value as {{ value_type }}) as actual_to_date,
-        case when actual_to_date_value / nullif(target_to_date_value, 0) < 0 then 0.0
-            else actual_to_date_value / nullif(target_to_date_value, 0)
+        case when {{ divide("actual_to_date_value", "nullif(target_to_date_value, 0)") }} < 0 then 0.0
+            else {{ divide("actual_to_date_value", "nullif(target_to_date_value, 0)") }}
         end as completion_to_date,
 
         -- outlook
-        cast(
+        -- DOUBLEs (the daily rates are quotients) stored as {{ value_type }}
+        {{ cast_double_to_decimal("
             case
                 when measure_kind = 'level_rate' then actual_to_date_value
                 else actual_to_date_value + recent_daily_rate * remaining_working_days
-            end as {{ value_type }}
-        ) as projected_quarter_end,
-        cast(
+            end", 22, 6) }} as projected_quarter_end,
+        {{ cast_double_to_decimal("
             case
                 when measure_kind = 'level_rate' or target_value is null then null
                 when remaining_working_days = 0 then null
                 when target_value <= actual_to_date_value then 0
-                else (target_value - actual_to_date_value) / remaining_working_days
-            end as {{ value_type }}
-        ) as required_daily_run_rate,
+                else " ~ divide("(target_value - actual_to_date_value)", "remaining_working_days") ~ "
+            end", 22, 6) }} as required_daily_run_rate,
         not_measured_reason
 
     from paced

@@ -17,6 +17,11 @@ GENERATED_HEADER = (
 )
 
 
+# The contract's text type in a spelling every engine takes: Spark rejects a bare `varchar`
+# (it needs a length); DuckDB reads `string` as VARCHAR.
+PORTABLE_TYPES = {"varchar": "string"}
+
+
 def column_entry(column: Column, enforced: bool = True, is_key: bool = False) -> dict[str, object]:
     """A column block. Under an enforced contract a required column gets dbt's not-null
     constraint, which DuckDB enforces as the table is written; a `not_null` test would only
@@ -24,7 +29,7 @@ def column_entry(column: Column, enforced: bool = True, is_key: bool = False) ->
     entry: dict[str, object] = {
         "name": column.name,
         "description": column.description,
-        "data_type": column.data_type,
+        "data_type": PORTABLE_TYPES.get(column.data_type, column.data_type),
     }
     tests: list[object] = []
     if not column.nullable:

@@ -70,19 +70,25 @@ class StarterPlan:
     notes: list[str] = field(default_factory=list)
 
 
+def to_share_places(shares: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Shares summing to 1 written with 4 decimals: each rounded half up, the largest taking
+    what the rounding left over, so the set still sums to exactly 1."""
+    rounded = {
+        segment: share.quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+        for segment, share in shares.items()
+    }
+    largest = max(sorted(rounded), key=lambda segment: rounded[segment])
+    rounded[largest] += Decimal(1) - sum(rounded.values())
+    return rounded
+
+
 def rounded_shares(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Each segment's share of the total, 4 decimals, the largest absorbing the rounding;
-    equal shares when there is no revenue at all."""
+    """Each segment's share of the total, 4 decimals (`to_share_places`); equal shares when
+    there is no revenue at all."""
     total = sum(amounts.values(), Decimal(0))
     if total <= 0:
         amounts, total = {segment: Decimal(1) for segment in amounts}, Decimal(len(amounts))
-    shares = {
-        segment: (amount / total).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
-        for segment, amount in amounts.items()
-    }
-    largest = max(sorted(shares), key=lambda segment: shares[segment])
-    shares[largest] += Decimal(1) - sum(shares.values())
-    return shares
+    return to_share_places({segment: amount / total for segment, amount in amounts.items()})
 
 
 def shifted(quarter: str, quarters: int, fiscal_year_start_month: int) -> str:

@@ -30,10 +30,10 @@ from orchestration.plan.dbt_build import copy_plan
 from orchestration.plan.errors import PlanError
 from orchestration.plan.loading import load_plan
 from orchestration.plan.resolved import resolve_plan
+from orchestration.plan.starter import to_share_places
 from orchestration.settings import Settings
 
 DEFAULT_GROWTH = Decimal("0.10")
-SHARE_PLACES = Decimal("0.0001")
 CENT = Decimal("0.01")
 
 
@@ -124,19 +124,16 @@ def next_quarter_of(quarter: str, fiscal_year_start_month: int = 1) -> str:
 def _moved_shares(
     plan_shares: dict[str, Decimal], actual_revenue: dict[str, Decimal]
 ) -> dict[str, Decimal]:
-    """Halfway from plan to actual mix, 4 decimals, the largest share absorbing rounding."""
+    """Halfway from plan to actual mix, 4 decimals (`to_share_places`)."""
     actual_total = sum(actual_revenue.get(segment, Decimal(0)) for segment in plan_shares)
     if actual_total <= 0:
         return dict(plan_shares)
-    moved = {
-        segment: ((share + actual_revenue.get(segment, Decimal(0)) / actual_total) / 2).quantize(
-            SHARE_PLACES, rounding=ROUND_HALF_UP
-        )
-        for segment, share in plan_shares.items()
-    }
-    largest = max(sorted(moved), key=lambda segment: moved[segment])
-    moved[largest] += Decimal(1) - sum(moved.values())
-    return moved
+    return to_share_places(
+        {
+            segment: (share + actual_revenue.get(segment, Decimal(0)) / actual_total) / 2
+            for segment, share in plan_shares.items()
+        }
+    )
 
 
 def suggest_plan(

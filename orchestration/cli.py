@@ -51,21 +51,22 @@ def _quarter(settings: Settings, label: str) -> date:
 def _check_plan(settings: Settings, first: date, last: date) -> None:
     """Fail before any source is read when the plan breaks a rule: one line per rule
     (the first few), and the command that lists them all."""
-    from orchestration.plan.check import check_plan
-    from orchestration.plan.org import load_org
+    from orchestration.plan.check import validate_plan_for_run
+    from orchestration.plan.errors import PlanContractError
 
     fy = settings.fiscal_year_start_month
     quarters = [quarter_label(q, fy) for q in _partition_keys(settings) if first <= q <= last]
-    org, _ = load_org(settings.warehouse_path)
-    errors = check_plan(settings.plan_dir, org, quarters, fy)
-    if errors:
+    try:
+        validate_plan_for_run(settings, quarters)
+    except PlanContractError as exc:
+        errors = exc.errors
         shown = "\n  ".join(str(error) for error in errors[:5])
         more = f"\n  ... and {len(errors) - 5} more" if len(errors) > 5 else ""
         raise CliError(
             f"the plan {settings.plan_dir} breaks {len(errors)} rule(s); nothing was run:\n"
             f"  {shown}{more}\n"
             f"  see them all with: sales-targets plan check --plan-dir {settings.plan_dir}"
-        )
+        ) from None
 
 
 def _check_sources(settings: Settings) -> None:

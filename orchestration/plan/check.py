@@ -7,8 +7,9 @@ from pathlib import Path
 
 from orchestration.plan.errors import PlanContractError, PlanError
 from orchestration.plan.loading import FileNotLoaded, load_plan
-from orchestration.plan.org import PlanOrg
+from orchestration.plan.org import PlanOrg, load_org
 from orchestration.plan.rules import CROSS_FILE_RULES, QuarterCalendar, required_quarters_planned
+from orchestration.settings import Settings
 
 
 def check_plan(
@@ -53,6 +54,19 @@ def check_plan(
     for error in errors:
         error.plan_dir = plan_dir
     return errors
+
+
+def validate_plan_for_run(settings: Settings, required_quarters: Iterable[str]) -> None:
+    """The check before a run builds anything: the settings' plan, groups and reps against
+    the CRM as last staged (when it has been), `required_quarters` planned. Raises
+    `PlanContractError` listing every broken rule."""
+    org, _ = load_org(settings.warehouse_path)
+    validate_plan_or_raise(
+        settings.plan_dir,
+        org=org,
+        required_quarters=required_quarters,
+        fiscal_year_start_month=settings.fiscal_year_start_month,
+    )
 
 
 def validate_plan_or_raise(

@@ -16,6 +16,7 @@ from dagster_dbt import DbtCliInvocation, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.partitions import QuarterWindow
+from orchestration.plan.check import validate_plan_for_run
 from orchestration.run_window import (  # noqa: F401 - re-exported for older importers
     AS_OF_TAG,
     RESTATE_TAG,
@@ -52,23 +53,6 @@ def run_window(context: dg.AssetExecutionContext, settings: Settings) -> Quarter
 def run_quarter_labels(tags: dict[str, str], settings: Settings) -> list[str]:
     """The quarters a run covers, from its partition tags (empty for an unpartitioned run)."""
     return RunWindow.from_tags(tags).quarter_labels(settings.fiscal_year_start_month)
-
-
-def validate_plan(settings: Settings, required_quarters: list[str]) -> None:
-    """Stop before anything is built when the plan breaks a rule (file, row and rule named).
-
-    Groups and reps are checked against the CRM as last staged, when it has been.
-    """
-    from orchestration.plan import validate_plan_or_raise
-    from orchestration.plan.org import load_org
-
-    org, _ = load_org(settings.warehouse_path)
-    validate_plan_or_raise(
-        settings.plan_dir,
-        org=org,
-        required_quarters=required_quarters,
-        fiscal_year_start_month=settings.fiscal_year_start_month,
-    )
 
 
 def stream_and_tidy(invocation: DbtCliInvocation, parse_state: Path | None = None) -> Iterator:
@@ -134,7 +118,7 @@ def build_dbt_assets(
         settings: dg.ResourceParam[Settings],
     ):
         run_settings = settings
-        validate_plan(run_settings, run_quarter_labels(context.run.tags, run_settings))
+        validate_plan_for_run(run_settings, run_quarter_labels(context.run.tags, run_settings))
         yield from build_dbt(context, dbt, run_settings)
 
     @dbt_assets(

@@ -29,6 +29,7 @@ against the warehouse's org; `init_plan` checks it before it returns.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -51,6 +52,7 @@ from orchestration.plan.starter import (
     write_starter_plan,
 )
 from orchestration.settings import Settings
+from orchestration.transform.project import plan_snapshot_dir
 
 DEFAULT_GROUP_KIND = "normal"
 # the org's classification, seeded from the starter plan's files, then the resolved org
@@ -157,23 +159,13 @@ def read_history(
     )
 
 
-def _dbt(settings: Settings, plan_dir: Path, work_dir: Path, *arguments: str) -> None:
-    from orchestration.transform.dbt_invocation import DbtInvocation, project_env
-    from orchestration.transform.project import parse_state_path, unmapped_tables
+def _dbt(settings: Settings, *arguments: str) -> None:
+    """`dbt <arguments>` as the pipeline runs it (its env and saved parse, in a work dir)."""
+    from orchestration.transform.project import pipeline_invocation
 
-    DbtInvocation(
-        arguments,
-        settings.dbt_project_dir,
-        project_env(
-            settings.warehouse_path,
-            plan_dir=plan_dir,
-            fiscal_year_start_month=settings.fiscal_year_start_month,
-            memory_limit=settings.warehouse_memory_limit,
-            unmapped_tables=unmapped_tables(settings),
-        ),
-        work_dir=work_dir,
-        parse_state=parse_state_path(settings),
-    ).run().raise_for_failure("plan init")
+    work_dir = settings.data_dir / "plan_init"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    pipeline_invocation(settings, arguments, work_dir=work_dir).run().raise_for_failure("plan init")
 
 
 def _org_rows(warehouse_path: Path) -> list[tuple]:
@@ -200,17 +192,19 @@ def init_plan(
     fiscal = settings.fiscal_year_start_month
     say(f"loading the sources mapped in {settings.source_mapping_dir}")
     ingest_all(settings, progress=lambda step: say(f"  {step.message()}"))
-    # dbt parses the whole project, seeds included: it works on the template's plan files
-    work_dir = settings.data_dir / "plan_init"
-    scratch_plan = copy_plan(TEMPLATE_DIR, work_dir / "plan")
+    # dbt parses the whole project, seeds included: the pipeline's plan snapshot (the copy
+    # a run seeds from) holds the template's plan files while plan init builds
+    scratch_plan = plan_snapshot_dir(settings)
+    shutil.rmtree(scratch_plan, ignore_errors=True)
+    copy_plan(TEMPLATE_DIR, scratch_plan)
     say("building the staging views (dbt)")
-    _dbt(settings, scratch_plan, work_dir, "run", "--select", "staging")
+    _dbt(settings, "run", "--select", "staging")
     org_rows = _org_rows(settings.warehouse_path)
     tiers, kinds = classify_org(org_rows)
     names = {row[2]: row[3] or "" for row in org_rows} | {row[0]: row[5] or "" for row in org_rows}
     write_classification(scratch_plan, tiers, kinds)
     say("building the org with its tiers and kinds (dbt)")
-    _dbt(settings, scratch_plan, work_dir, "build", "--select", *ORG_BUILD_SELECTION)
+    _dbt(settings, "build", "--select", *ORG_BUILD_SELECTION)
     history = read_history(settings.warehouse_path, fiscal, tiers, kinds, names)
     known = history.quarters()
     if len(known) < 2:

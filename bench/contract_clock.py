@@ -21,7 +21,7 @@ import dagster as dg
 # (module the function is called from, function name, kind of validation)
 WRAPPED_VALIDATIONS: tuple[tuple[str, str, str], ...] = (
     ("orchestration.ingest.load", "validate_chunk", "pandera raw contracts"),
-    ("orchestration.transform.assets", "validate_plan", "pandera plan contract"),
+    ("orchestration.transform.assets", "validate_plan_for_run", "pandera plan contract"),
     ("orchestration.publish.gated", "personal_data_needles", "personal-data scan"),
     ("orchestration.publish.gated", "require_no_personal_data", "personal-data scan"),
     ("orchestration.publish.gated", "validate_store_file", "great-expectations"),

@@ -48,6 +48,15 @@ def _quarter(settings: Settings, label: str) -> date:
     return start
 
 
+def _check_engine(settings: Settings) -> None:
+    """Fail before any source is read when the engine cannot run on this machine."""
+    from orchestration.transform.engines import engine_problem
+
+    problem = engine_problem(settings)
+    if problem:
+        raise CliError(problem)
+
+
 def _check_plan(settings: Settings, first: date, last: date) -> None:
     """Fail before any source is read when the plan breaks a rule: one line per rule
     (the first few), and the command that lists them all."""
@@ -187,6 +196,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     start = _quarter(settings, args.quarter)
     window = RunWindow.from_quarters(start, as_of=args.as_of, restate=args.restate)
+    _check_engine(settings)
     _check_plan(settings, start, start)
     _check_sources(settings)
     say(
@@ -204,6 +214,7 @@ def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
     if last < first:
         raise CliError(f"--from {args.from_quarter} is after --to {args.to_quarter}")
     window = RunWindow.from_quarters(first, last, restate=args.restate)
+    _check_engine(settings)
     _check_plan(settings, first, last)
     _check_sources(settings)
     count = len([q for q in _partition_keys(settings) if first <= q <= last])
@@ -219,7 +230,10 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     keys = _partition_keys(settings)
+    _check_engine(settings)
     _check_plan(settings, keys[0], keys[-1])
+    if settings.engine != "duckdb":
+        say(f"engine: {settings.engine} (tables in {settings.spark_dir})")
     say("[1/3] demo sources")
     if args.regenerate or not (settings.sources_dir / "orders.sqlite").exists():
         cmd_generate(settings, args)

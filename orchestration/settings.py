@@ -35,6 +35,7 @@ _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", re.IGNORECASE)
 
 
 DATABASE_URL_SUFFIX = "_DATABASE_URL"
+ENGINES = ("duckdb", "spark")
 
 
 def sqlite_url(path: Path) -> str:
@@ -77,6 +78,10 @@ class Settings:
     # spills joins and aggregates past it to disk; its default (80% of RAM) lets one big
     # backfill take the machine.
     warehouse_memory_limit: str = "1GB"
+    # The engine the dbt models build on: duckdb (the embedded default) or spark
+    # (dbt-spark; the `spark` extra). Spark's tables, and its metastore, live in spark_dir.
+    engine: str = "duckdb"
+    spark_dir: Path = PROJECT_ROOT / "data" / "spark"
 
     def __post_init__(self) -> None:
         if not self.crm_database_url:
@@ -91,6 +96,10 @@ class Settings:
             raise ValueError(
                 "SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT must be a size such as 1GB or 512MB, "
                 f"got {self.warehouse_memory_limit!r}"
+            )
+        if self.engine not in ENGINES:
+            raise ValueError(
+                f"SALES_TARGETS_ENGINE must be one of {', '.join(ENGINES)}, got {self.engine!r}"
             )
         if not 1 <= self.fiscal_year_start_month <= 12:
             raise ValueError(
@@ -139,6 +148,8 @@ class Settings:
             ingest_chunk_size=_int("SALES_TARGETS_INGEST_CHUNK_SIZE", 50_000),
             ingest_lookback_hours=_int("SALES_TARGETS_INGEST_LOOKBACK_HOURS", 48),
             warehouse_memory_limit=os.environ.get("SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT", "1GB"),
+            engine=os.environ.get("SALES_TARGETS_ENGINE", "duckdb").strip().lower() or "duckdb",
+            spark_dir=_path("SALES_TARGETS_SPARK_DIR", data_dir / "spark"),
         )
 
     def with_data_dir(self, data_dir: Path) -> Settings:
@@ -153,6 +164,7 @@ class Settings:
             parquet_dir=data_dir / "parquet",
             reports_dir=data_dir / "reports",
             docs_dir=data_dir / "docs",
+            spark_dir=data_dir / "spark",
             sources_dir=sources_dir,
             crm_database_url=sqlite_url(sources_dir / "crm.sqlite"),
             orders_database_url=sqlite_url(sources_dir / "orders.sqlite"),

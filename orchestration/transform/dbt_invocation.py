@@ -41,13 +41,23 @@ def project_env(
     memory_limit: str | None = None,
     indirect_selection: str | None = None,
     unmapped_tables: Sequence[str] = (),
+    engine: str = "duckdb",
+    spark_dir: Path | None = None,
 ) -> dict[str, str]:
     """The variables the dbt project reads (profiles.yml, dbt_project.yml, `pipeline_var`).
 
     The window goes in as environment variables, not `--vars`: a new window (every night
-    a new as-of date) would otherwise make dbt re-parse the whole project.
+    a new as-of date) would otherwise make dbt re-parse the whole project. The engine is
+    always set: only the pipeline's own invocations build on Spark, never a scratch build
+    (plan show, plan init) that happens to run in a shell where SALES_TARGETS_ENGINE=spark.
     """
-    env = {"WAREHOUSE_PATH": str(warehouse_path), **TELEMETRY_OFF}
+    env = {
+        "WAREHOUSE_PATH": str(warehouse_path),
+        "SALES_TARGETS_ENGINE": engine,
+        **TELEMETRY_OFF,
+    }
+    if spark_dir is not None:
+        env["SALES_TARGETS_SPARK_DIR"] = str(spark_dir)
     if plan_dir is not None:
         env["SALES_TARGETS_PLAN_DIR"] = str(plan_dir)
     if fiscal_year_start_month is not None:

@@ -33,7 +33,8 @@ def parse_state_path(settings: Settings) -> Path:
     `prepare` leaves in dbt_project/target fits the default data dir only. Each data dir
     keeps its own, so every later invocation there parses only the files that changed.
     """
-    return settings.data_dir / "dbt_parse_state" / "partial_parse.msgpack"
+    # one per engine: a parse made for the other engine's profile is never reused
+    return settings.data_dir / "dbt_parse_state" / settings.engine / "partial_parse.msgpack"
 
 
 def snapshot_plan(settings: Settings) -> Path:
@@ -75,6 +76,8 @@ def dbt_env(settings: Settings, window: QuarterWindow | None = None) -> dict[str
         # A test runs with the op that builds all of its parents (seed tests with the plan,
         # not again with every quarter).
         indirect_selection="cautious",
+        engine=settings.engine,
+        spark_dir=settings.spark_dir,
     )
 
 

@@ -59,10 +59,14 @@ def test_the_pipeline_environment_is_built_without_touching_os_environ(tmp_path)
         "SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT": settings.warehouse_memory_limit,
         "DBT_INDIRECT_SELECTION": "cautious",
         "SALES_TARGETS_UNMAPPED_TABLES": "",  # the demo mapping maps every table
+        "SALES_TARGETS_ENGINE": "duckdb",
+        "SALES_TARGETS_SPARK_DIR": str(tmp_path / "spark"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }
     assert "--vars" not in invocation.command()  # a new window must not re-parse everything
+    # a scratch build (plan show, plan init) never follows a shell's SALES_TARGETS_ENGINE
+    assert project_env(tmp_path / "scratch.duckdb")["SALES_TARGETS_ENGINE"] == "duckdb"
 
 
 def test_a_failed_run_names_the_failing_model_and_dbts_message():

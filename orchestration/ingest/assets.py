@@ -2,7 +2,8 @@
 
 Each asset loads its table incrementally into `raw.<table>` (see `load.py`) and reports
 the batch's counts as materialization metadata. Assets depend on the tables their
-foreign keys point at, so parents load first and orphans can be recognised.
+foreign keys point at, so parents load first and orphans can be recognised. When the
+models build on Spark, each asset also lands its raw table as Parquet for Spark.
 The `Settings` object comes from the resource key "settings".
 """
 
@@ -11,7 +12,9 @@ import dagster as dg
 from orchestration.ingest.foreign_keys import FOREIGN_KEYS, parents_of
 from orchestration.ingest.load import IngestProgress, IngestResult, ingest_table
 from orchestration.ingest.source_tables import SOURCE_TABLES, SourceTable
-from orchestration.warehouse import connect_warehouse
+from orchestration.settings import Settings
+from orchestration.transform.spark_raw import land_raw_tables, raw_dir_of
+from orchestration.warehouse import connect_warehouse, warehouse_lock
 
 GROUP_NAME = "ingest"
 
@@ -73,6 +76,8 @@ def build_ingest_asset(source: SourceTable) -> dg.AssetsDefinition:
 
         with connect_warehouse(settings) as connection:
             result = ingest_table(connection, settings, source, log_progress)
+        if settings.engine == "spark":
+            land_for_spark(context, settings, source.name)
         if not result.mapped:
             context.log.info(f"{source.name}: {result.source}; raw.{source.name} stays empty")
             return dg.MaterializeResult(metadata=materialize_metadata(result))
@@ -84,6 +89,16 @@ def build_ingest_asset(source: SourceTable) -> dg.AssetsDefinition:
         return dg.MaterializeResult(metadata=materialize_metadata(result))
 
     return _ingest
+
+
+def land_for_spark(context: dg.AssetExecutionContext, settings: Settings, table: str) -> None:
+    """Write `raw.<table>` as Parquet where the Spark build reads it (spark_raw.py)."""
+    with warehouse_lock(settings):
+        landed = land_raw_tables(settings.warehouse_path, settings.spark_dir, [table])
+    context.log.info(
+        f"raw.{table}: {landed.get(table, 0):,} rows landed for Spark in "
+        f"{raw_dir_of(settings.spark_dir) / table}"
+    )
 
 
 def build_ingest_assets() -> list[dg.AssetsDefinition]:

@@ -15,6 +15,7 @@ import dagster as dg
 from dagster_dbt import DbtCliInvocation, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
+from orchestration.ingest.source_tables import SOURCE_TABLES
 from orchestration.partitions import QuarterWindow
 from orchestration.plan.check import validate_plan_for_run
 from orchestration.run_window import (  # noqa: F401 - re-exported for older importers
@@ -32,8 +33,10 @@ from orchestration.transform.project import (
     parse_state_path,
     snapshot_plan,
 )
+from orchestration.transform.spark_raw import land_raw_tables, unlanded_raw_tables
+from orchestration.transform.spark_tables import show_spark_tables
 from orchestration.transform.translator import SalesTargetsTranslator
-from orchestration.warehouse import warehouse_lock
+from orchestration.warehouse import connect_warehouse, warehouse_lock
 
 WAREHOUSE_TAG = "sales_targets/warehouse"
 PLAN_AND_STAGING_SELECT = "resource_type:seed staging"
@@ -89,14 +92,39 @@ def build_dbt(
     settings: Settings,
     window: QuarterWindow | None = None,
 ) -> Iterator:
-    """The pipeline's `dbt build` of the op's selection, holding the warehouse lock."""
+    """The pipeline's `dbt build` of the op's selection, holding the warehouse lock.
+
+    On Spark, raw tables no ingest has landed yet are landed first, and the tables Spark
+    built are shown in the warehouse afterwards (`spark_tables`), where checks and
+    publishing read them.
+    """
     with warehouse_lock(settings):
         snapshot_plan(settings)
+        if settings.engine == "spark":
+            land_unlanded_raw_tables(context, settings)
         parse_state = parse_state_path(settings)
         invocation = dbt.cli_with_env(
             PIPELINE_BUILD, env=dbt_env(settings, window), context=context, parsed=parse_state
         )
         yield from stream_and_tidy(invocation, parse_state)
+        if settings.engine == "spark":
+            with connect_warehouse(settings) as connection:
+                shown = show_spark_tables(connection, settings.spark_dir)
+            context.log.info(
+                f"{len(shown)} Spark tables shown in the warehouse {settings.warehouse_path}"
+            )
+
+
+def land_unlanded_raw_tables(context: dg.AssetExecutionContext, settings: Settings) -> None:
+    """Land the raw tables Spark has no Parquet of (a warehouse loaded on DuckDB first)."""
+    sources = [source.name for source in SOURCE_TABLES]
+    missing = unlanded_raw_tables(settings.warehouse_path, settings.spark_dir, sources)
+    if missing:
+        landed = land_raw_tables(settings.warehouse_path, settings.spark_dir, missing)
+        context.log.info(
+            f"landed {len(landed)} raw tables for Spark: "
+            + ", ".join(f"{table} ({rows:,} rows)" for table, rows in landed.items())
+        )
 
 
 def build_dbt_assets(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -36,27 +37,43 @@ def raw_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows]
 
 
-def land_raw_tables(warehouse_path: Path, spark_dir: Path) -> dict[str, int]:
-    """Write every `raw.*` table of the DuckDB warehouse as Parquet for Spark.
+def _land(connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: str) -> int:
+    folder = raw_dir / table
+    staged = raw_dir / f".{table}.{uuid.uuid4().hex}.tmp"
+    staged.mkdir(parents=True)
+    target = str(staged / DATA_FILE).replace("'", "''")
+    connection.execute(f"copy {RAW_SCHEMA}.\"{table}\" to '{target}' (format parquet)")
+    (rows,) = connection.execute(f'select count(*) from {RAW_SCHEMA}."{table}"').fetchone()
+    retired = raw_dir / f".{table}.{uuid.uuid4().hex}.old"
+    if folder.exists():
+        os.replace(folder, retired)
+    os.replace(staged, folder)
+    shutil.rmtree(retired, ignore_errors=True)
+    return rows
+
+
+def land_raw_tables(
+    warehouse_path: Path, spark_dir: Path, tables: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Write `raw.*` tables of the DuckDB warehouse (all of them, or `tables`) as Parquet
+    for Spark.
 
     Each table's folder is replaced whole (written beside it, then swapped in), so a
     reader never sees half a table. Returns the rows written per table.
     """
     raw_dir = raw_dir_of(spark_dir)
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    landed: dict[str, int] = {}
     with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        for table in raw_tables(connection):
-            folder = raw_dir / table
-            staged = raw_dir / f".{table}.{uuid.uuid4().hex}.tmp"
-            staged.mkdir()
-            target = str(staged / DATA_FILE).replace("'", "''")
-            connection.execute(f"copy {RAW_SCHEMA}.\"{table}\" to '{target}' (format parquet)")
-            (rows,) = connection.execute(f'select count(*) from {RAW_SCHEMA}."{table}"').fetchone()
-            retired = raw_dir / f".{table}.{uuid.uuid4().hex}.old"
-            if folder.exists():
-                os.replace(folder, retired)
-            os.replace(staged, folder)
-            shutil.rmtree(retired, ignore_errors=True)
-            landed[table] = rows
-    return landed
+        present = raw_tables(connection)
+        chosen = present if tables is None else [table for table in tables if table in present]
+        return {table: _land(connection, raw_dir, table) for table in chosen}
+
+
+def unlanded_raw_tables(warehouse_path: Path, spark_dir: Path, tables: Iterable[str]) -> list[str]:
+    """Those of `tables` the warehouse holds with no Parquet folder yet (a warehouse first
+    loaded while the engine was duckdb, or a folder removed by hand)."""
+    if not Path(warehouse_path).exists():
+        return []
+    raw_dir = raw_dir_of(spark_dir)
+    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
+        present = set(raw_tables(connection))
+    return [table for table in tables if table in present and not (raw_dir / table).is_dir()]

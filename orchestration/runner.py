@@ -123,6 +123,21 @@ def run_window(
         if not evaluation.passed
     )
     error = None
+    skipped = [event.step_key for event in result.all_events if event.is_step_skipped]
+    if result.success and skipped:
+        # Dagster calls a run whose steps were skipped a success; nothing downstream of the
+        # skipped step (publishing included) ran, so the run did not do what was asked
+        return RunOutcome(
+            run_id=result.run_id,
+            success=False,
+            seconds=time.monotonic() - started,
+            materialized=materialized,
+            failed_checks=failed_checks,
+            error=f"{len(skipped)} steps were skipped, not run: "
+            + ", ".join(skipped[:5])
+            + (", ..." if len(skipped) > 5 else "")
+            + " (an upstream output was not produced; see the run's log)",
+        )
     if not result.success:
         failures = [event for event in result.all_events if event.is_step_failure]
         error = (

@@ -1,7 +1,7 @@
 {#-
     A number as text with a fixed number of decimals, optionally with thousands separators
-    (1,234.5). Both engines round the exact binary value half to even, so they write the
-    same digits. Null stays null.
+    (1,234.5). Both engines round the exact binary value of a DOUBLE half to even, so they
+    write the same digits. Null stays null.
 -#}
 {% macro format_fixed(value, decimals, thousands=false) -%}
     {{- return(adapter.dispatch("format_fixed", "sales_targets")(value, decimals, thousands)) -}}
@@ -11,11 +11,14 @@
     format('{:{{ "," if thousands }}.{{ decimals }}f}', {{ value }})
 {%- endmacro %}
 
-{#- format_number always separates thousands; they are taken out again when not wanted. -#}
+{#- format_number always separates thousands; they are taken out again when not wanted.
+    It rounds a DECIMAL's exact digits (1.725 -> 1.72) but a DOUBLE's exact binary value
+    (1.725 is 1.72500000000000008882 -> 1.73) as DuckDB's format does: always a DOUBLE. -#}
 {% macro spark__format_fixed(value, decimals, thousands) -%}
+    {%- set number = "cast(" ~ value ~ " as double)" -%}
     {%- if thousands -%}
-        format_number({{ value }}, {{ decimals }})
+        format_number({{ number }}, {{ decimals }})
     {%- else -%}
-        replace(format_number({{ value }}, {{ decimals }}), ',', '')
+        replace(format_number({{ number }}, {{ decimals }}), ',', '')
     {%- endif -%}
 {%- endmacro %}

@@ -106,7 +106,12 @@ final as (
         kpi_actual,
         kpi_completion,
         outcome_count,
-        {{ dbt.safe_cast('round(spend / nullif(outcome_count, 0), 2)', type_money()) }}
+        -- to the cent, half up, in whole numbers: floor((2 * cents + n) / 2n). DuckDB divides
+        -- a DECIMAL as a DOUBLE and Spark as a DECIMAL, and 175,443.87 / 14 = 12,531.705
+        -- came out .70 on one engine and .71 on the other.
+        {{ dbt.safe_cast(
+            'floor((spend * 200 + outcome_count) / (2 * nullif(outcome_count, 0))) / 100',
+            type_money()) }}
             as cost_per_outcome,
         case
             when is_budget_spent and is_kpi_below_line then 'budget_spent_kpi_missed'

@@ -62,11 +62,15 @@ def unmapped_tables(settings: Settings) -> tuple[str, ...]:
         return ()
 
 
+SPARK_LOG_CONFIG = Path("spark") / "log4j2.properties"
+
+
 def dbt_env(settings: Settings, window: QuarterWindow | None = None) -> dict[str, str]:
     """Environment every pipeline dbt invocation gets: where the warehouse and the plan
-    snapshot are, the fiscal calendar, the quarter window of a quarter build, and which
-    source tables the mapping leaves out (their measures are not measured)."""
-    return project_env(
+    snapshot are, the fiscal calendar, the quarter window of a quarter build, which source
+    tables the mapping leaves out (their measures are not measured), and the engine (on
+    Spark also Spark's log settings: errors only)."""
+    env = project_env(
         unmapped_tables=unmapped_tables(settings),
         warehouse_path=settings.warehouse_path,
         plan_dir=plan_snapshot_dir(settings),
@@ -79,6 +83,9 @@ def dbt_env(settings: Settings, window: QuarterWindow | None = None) -> dict[str
         engine=settings.engine,
         spark_dir=settings.spark_dir,
     )
+    if settings.engine == "spark":
+        env["SALES_TARGETS_SPARK_LOG_CONFIG"] = str(settings.dbt_project_dir / SPARK_LOG_CONFIG)
+    return env
 
 
 def pipeline_invocation(

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from orchestration.partitions import date_argument, parse_quarter, quarter_label
@@ -134,6 +135,27 @@ def _connect_with_back_off(engine, name: str, url: str, masked: str, variable: s
             delay *= 2
 
 
+def _execute(settings: Settings, window: RunWindow, verbose: bool):
+    """Run the quarter job. Quiet by default: one line per step on the terminal, and
+    Dagster's and dbt's logs in a file under the data dir (`--verbose` prints them)."""
+    from orchestration.runner import run_window
+
+    if verbose:
+        return run_window(settings, window)
+    log_path = settings.data_dir / "logs" / f"run-{datetime.now():%Y%m%d-%H%M%S-%f}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    terminal = sys.stdout
+    say(f"  logs: {log_path} (--verbose prints them here)")
+    with (
+        open(log_path, "w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+    ):
+        return run_window(
+            settings, window, progress=lambda line: print(line, file=terminal, flush=True)
+        )
+
+
 def _report_outcome(settings: Settings, outcome) -> int:
     verdict = "succeeded" if outcome.success else "FAILED"
     say(f"run {outcome.run_id} {verdict} in {outcome.seconds:.1f}s")
@@ -192,7 +214,6 @@ RESTATE_HELP = (
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from orchestration.runner import run_window
 
     start = _quarter(settings, args.quarter)
     window = RunWindow.from_quarters(start, as_of=args.as_of, restate=args.restate)
@@ -204,11 +225,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         + (f" as of {args.as_of}" if args.as_of else "")
         + (RESTATING if args.restate else "")
     )
-    return _report_outcome(settings, run_window(settings, window))
+    return _report_outcome(settings, _execute(settings, window, args.verbose))
 
 
 def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
-    from orchestration.runner import run_window
 
     first, last = _quarter(settings, args.from_quarter), _quarter(settings, args.to_quarter)
     if last < first:
@@ -222,11 +242,10 @@ def cmd_backfill(settings: Settings, args: argparse.Namespace) -> int:
         f"backfilling {count} quarters {args.from_quarter}..{args.to_quarter} in one run"
         + (RESTATING if args.restate else "")
     )
-    return _report_outcome(settings, run_window(settings, window))
+    return _report_outcome(settings, _execute(settings, window, args.verbose))
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from orchestration.runner import run_window
 
     started = time.monotonic()
     keys = _partition_keys(settings)
@@ -244,7 +263,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         f"[2/3] materializing {len(keys)} quarters {quarter_label(keys[0], fy)}.."
         f"{quarter_label(keys[-1], fy)} (ingest, dbt, checks, publish)"
     )
-    outcome = run_window(settings, RunWindow.from_quarters(keys[0], keys[-1]))
+    outcome = _execute(settings, RunWindow.from_quarters(keys[0], keys[-1]), args.verbose)
     code = _report_outcome(settings, outcome)
     if code:
         return code
@@ -300,6 +319,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sales-targets", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def add_verbose_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--verbose",
+            action="store_true",
+            help="print Dagster's and dbt's logs (default: one line per step, logs in a file)",
+        )
+
     def add_generate_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--orders-per-quarter",
@@ -328,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="generate demo sources and materialize every quarter")
     add_generate_options(demo)
     demo.add_argument("--regenerate", action="store_true", help="rebuild the demo sources")
+    add_verbose_option(demo)
     demo.set_defaults(handler=cmd_demo)
 
     generate = commands.add_parser("generate", help="write the demo CRM and order databases")
@@ -345,6 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="compute as of this date instead of yesterday / the quarter end",
     )
     run.add_argument("--restate", action="store_true", help=RESTATE_HELP)
+    add_verbose_option(run)
     run.set_defaults(handler=cmd_run)
 
     backfill = commands.add_parser("backfill", help="materialize a range of quarters in one run")
@@ -355,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--to", dest="to_quarter", required=True, help="last quarter, e.g. 2026Q3"
     )
     backfill.add_argument("--restate", action="store_true", help=RESTATE_HELP)
+    add_verbose_option(backfill)
     backfill.set_defaults(handler=cmd_backfill)
 
     sources = commands.add_parser("sources", help="check how the source systems are read")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
 import dagster as dg
 
+from orchestration.progress import PROGRESS_LOGGER, progress_logger
 from orchestration.run_window import RunWindow
 from orchestration.settings import Settings
 from orchestration.transform.project import ensure_manifest
@@ -90,8 +91,11 @@ def run_window(
     instance: dg.DagsterInstance | None = None,
     log_level: str = "INFO",
     leave_out: Collection[str] = (),
+    progress: Callable[[str], None] | None = None,
 ) -> RunOutcome:
-    """Run the quarter job for `window` in this process, holding the warehouse lock."""
+    """Run the quarter job for `window` in this process, holding the warehouse lock.
+
+    `progress` receives one line per step as it ends (`orchestration.progress`)."""
     if not window.partitioned:
         raise ValueError("the quarter job needs at least one quarter to run")
     ensure_manifest(settings)
@@ -99,6 +103,10 @@ def run_window(
 
     definitions = build_definitions(settings)
     job = definitions.resolve_job_def(QUARTER_JOB)
+    loggers: dict[str, dict] = {"console": {"config": {"log_level": log_level}}}
+    if progress is not None:
+        job = job.with_logger_defs({**job.loggers, PROGRESS_LOGGER: progress_logger(progress)})
+        loggers[PROGRESS_LOGGER] = {}
     selection = _selection_without(definitions, leave_out)
     started = time.monotonic()
     with warehouse_lock(settings):
@@ -107,7 +115,7 @@ def run_window(
             partition_key=window.partition_key,
             asset_selection=selection,
             tags=window.run_tags(settings.fiscal_year_start_month),
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            run_config={"loggers": loggers},
             raise_on_error=False,
         )
     materialized = sorted(

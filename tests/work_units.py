@@ -28,6 +28,7 @@ PUBLISHED_DEMO_FILES = {
     "tests/test_as_of.py",
     "tests/report/test_report_browser.py",
     "tests/test_not_measured.py",
+    "tests/test_cli_run.py",
 }
 
 LONGEST_FIRST = (

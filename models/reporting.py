@@ -1,4 +1,4 @@
-"""Contracts of the published interface: every `rpt_*` table of DESIGN section 8.
+"""Contracts of the published interface: every `rpt_*` table.
 
 BI tools rely on these names, keys and value sets, so a table that breaks its contract is
 never published (the contract checks are blocking). Each contract is built from its entry

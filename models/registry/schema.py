@@ -91,7 +91,7 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     row_rules: tuple[RowRule, ...] = ()
-    # The columns BI users rely on (DESIGN section 8): GX requires them.
+    # The columns BI users rely on: GX requires them.
     promised: tuple[str, ...] = ()
     # The columns the quarter report reads, where they are not the promised ones.
     report_columns: tuple[str, ...] = ()

@@ -1,6 +1,6 @@
 """Expectation suites for the published `rpt_*` tables, derived from the column registry.
 
-One `TableExpectations` per table of the published interface (DESIGN section 8), read from
+One `TableExpectations` per table of the published interface, read from
 its entry in `models/registry/published/`: the promised columns must exist; the key is
 unique and not null; non-nullable columns are not null; ranges, value sets, patterns and
 ordered date pairs are those the registry states. Suites are built against the columns a

@@ -1,4 +1,4 @@
-"""A small warehouse with `reporting.rpt_*` tables shaped like DESIGN section 8.
+"""A small warehouse with `reporting.rpt_*` tables shaped like the published ones.
 
 Importable outside pytest: the subprocess publishers of the kill tests use it too.
 """

@@ -1,4 +1,4 @@
-"""A small published store (the `rpt_*` tables of DESIGN section 8) written directly."""
+"""A small published store (the `rpt_*` tables) written directly."""
 
 from __future__ import annotations
 

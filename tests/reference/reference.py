@@ -1,6 +1,6 @@
 """An independent recomputation of the published actuals, from the source files alone.
 
-Written from the documented meaning (docs/plan.md, docs/as-of.md, DESIGN section 7) with
+Written from the documented meaning (docs/plan.md, docs/as-of.md) with
 pandas over the demo's SQLite sources and the plan CSVs; it shares no code or SQL with the
 dbt models, so an agreement between the two is evidence, not an echo.
 

@@ -1,4 +1,4 @@
-"""A small published store with the handbook's numbers (DESIGN section 7), written directly.
+"""A small published store with the handbook's numbers, written directly.
 
 Fast tests of the report and the status view use it; the browser test uses a store the
 real pipeline published.

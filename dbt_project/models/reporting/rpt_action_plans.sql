@@ -1,5 +1,5 @@
 {#-
-    Published action plans against results (DESIGN section 8): quarter x action with budget,
+    Published action plans against results: quarter x action with budget,
     spend, KPI target and actual, completion, cost per outcome and flag (fct_action_results),
     and why a KPI or spend is null where the source mapping cannot measure it.
 -#}

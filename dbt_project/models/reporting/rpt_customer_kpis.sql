@@ -1,5 +1,5 @@
 {#-
-    Published customer KPIs (DESIGN section 8): quarter x metric, as of each quarter's as-of
+    Published customer KPIs: quarter x metric, as of each quarter's as-of
     date: new customers (count), lead conversion, repurchase, AOV lift and churn recall rates;
     not_measured_reason says why a rate has no actual (no leads in the source mapping).
 -#}

@@ -1,5 +1,5 @@
 {#-
-    Published incentives (DESIGN section 8): quarter x rep with revenue, commission (after
+    Published incentives: quarter x rep with revenue, commission (after
     refund clawbacks), attainment, bonus, awards (money, with their names) and promotion
     eligibility (fct_incentives).
 -#}

@@ -1,5 +1,5 @@
 {#-
-    Published product KPIs (DESIGN section 8): quarter x tier x metric, as of each quarter's
+    Published product KPIs: quarter x tier x metric, as of each quarter's
     as-of date: revenue, units (no target where the plan sets none), revenue_share (tier
     revenue / total revenue, target: the tier's share of the total target),
     sell_through_30d (new) and inventory_reduction (long tail); not_measured_reason says why

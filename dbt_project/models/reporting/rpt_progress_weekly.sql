@@ -1,4 +1,4 @@
-{#- Published weekly progress (DESIGN section 8): quarter x week x node x metric, with the
+{#- Published weekly progress: quarter x week x node x metric, with the
     week's flag (the warning of fct_warnings, else on_track when the week was judged), and
     why a measure has no actual where the source mapping cannot provide it. -#}
 {%- set progress_columns = [

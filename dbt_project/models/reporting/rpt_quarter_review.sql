@@ -1,5 +1,5 @@
 {#-
-    Published quarter review (DESIGN section 8): quarter x finding (total, dimension,
+    Published quarter review: quarter x finding (total, dimension,
     short_board, best, worst, resources, next_quarter), provisional for a running quarter.
     fct_quarter_review holds the numbers and codes; the sentence of each finding is written
     here, e.g. "Total revenue: 11,000,000 of 12,000,000 = 91.7%".

@@ -1,5 +1,5 @@
 {#-
-    Published target tree (DESIGN section 8): quarter x node x metric for every quarter built
+    Published target tree: quarter x node x metric for every quarter built
     so far. A plain copy of fct_target_tree; the contract-gated publisher copies it on.
 -#}
 with

@@ -1,5 +1,5 @@
 {#-
-    Published team performance (DESIGN section 8): quarter x team node (region tier, group,
+    Published team performance: quarter x team node (region tier, group,
     rep) with revenue target, actual as of the as-of date, completion, and rank within the
     level (1 = highest completion; nodes without a target, e.g. a moved rep's node under the
     new group, rank after all others, by revenue).

@@ -1,5 +1,5 @@
 {#-
-    Published warning flags (DESIGN section 8): quarter x week x node x metric behind pace,
+    Published warning flags: quarter x week x node x metric behind pace,
     with the two things a person reads, built here from fct_warnings' numbers and codes: who
     acts (owner) and one line to act on (message), e.g. "Tier-2 cities revenue: week 6 at
     71% of target, 3rd week below 80%; needs 412,300/day to finish".

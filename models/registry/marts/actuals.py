@@ -43,7 +43,7 @@ TEAM_ACTUALS_SUM_TO_PARENT = {
 FCT_PROGRESS_WEEKLY = Table(
     name="fct_progress_weekly",
     description=(
-        "Progress control per quarter x reported week x node x metric (DESIGN section 7): "
+        "Progress control per quarter x reported week x node x metric: "
         "week target phased by working days and week weights, week actual and completion, "
         "target and actual to date, completion to date, projected quarter end from the "
         "recent run rate and the daily run rate still needed. Rules in the model header. "

@@ -7,7 +7,7 @@ from models.registry.schema import Column, Table
 FCT_TARGET_TREE = Table(
     name="fct_target_tree",
     description=(
-        "The target tree, quarter x node x metric (DESIGN section 7): revenue on every node, "
+        "The target tree, quarter x node x metric: revenue on every node, "
         "new-customer count, new-product and core units, KPI rates, responsibility slices. "
         "target_value is as of the quarter's as-of date; original_target_value as planned; "
         "revision_* describe the revision in effect on that node and metric. Quarter-keyed "

@@ -1,4 +1,4 @@
-"""The published interface (DESIGN section 8): every `rpt_*` table, once."""
+"""The published interface: every `rpt_*` table, once."""
 
 from models.registry.published.kpis import (
     RPT_CUSTOMER_KPIS,

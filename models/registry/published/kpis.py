@@ -17,7 +17,7 @@ from models.registry.values import CUSTOMER_KPIS, PRODUCT_KPIS, PRODUCT_TIERS, T
 
 RPT_CUSTOMER_KPIS = Table(
     name="rpt_customer_kpis",
-    description="Customer KPIs per quarter as of its as-of date (DESIGN section 8).",
+    description="Customer KPIs per quarter as of its as-of date.",
     columns=(
         QUARTER,
         METRIC.but(isin=CUSTOMER_KPIS, description=", ".join(CUSTOMER_KPIS) + "."),
@@ -37,7 +37,7 @@ RPT_CUSTOMER_KPIS = Table(
 
 RPT_PRODUCT_KPIS = Table(
     name="rpt_product_kpis",
-    description="Product KPIs per quarter and tier as of its as-of date (DESIGN section 8).",
+    description="Product KPIs per quarter and tier as of its as-of date.",
     columns=(
         QUARTER,
         Column("tier", "varchar", "core, new or long_tail.", isin=PRODUCT_TIERS),
@@ -62,8 +62,7 @@ RPT_PRODUCT_KPIS = Table(
 RPT_TEAM_PERFORMANCE = Table(
     name="rpt_team_performance",
     description=(
-        "Revenue target, actual, completion and rank of every region tier, group and rep "
-        "(DESIGN section 8)."
+        "Revenue target, actual, completion and rank of every region tier, group and rep."
     ),
     columns=(
         QUARTER,

@@ -16,7 +16,7 @@ RPT_ACTION_PLANS = Table(
     name="rpt_action_plans",
     description=(
         "Action plans against results per quarter x action: spend, KPI actual, completion, "
-        "cost per outcome and flag (DESIGN section 8)."
+        "cost per outcome and flag."
     ),
     columns=(
         QUARTER,
@@ -78,7 +78,7 @@ RPT_INCENTIVES = Table(
     name="rpt_incentives",
     description=(
         "Incentives per quarter x rep: commission after clawbacks, attainment, bonus, awards, "
-        "promotion eligibility (DESIGN section 8)."
+        "promotion eligibility."
     ),
     columns=(
         QUARTER,
@@ -151,7 +151,7 @@ RPT_QUARTER_REVIEW = Table(
     name="rpt_quarter_review",
     description=(
         "The quarter review per quarter x finding: total, dimension nodes, short boards, best "
-        "and worst teams, resource problems and the suggested next total (DESIGN section 8)."
+        "and worst teams, resource problems and the suggested next total."
     ),
     columns=(
         QUARTER,

@@ -29,8 +29,8 @@ CHILDREN_SUM_TO_PARENT = {
 RPT_TARGET_TREE = Table(
     name="rpt_target_tree",
     description=(
-        "The target tree of every built quarter: one row per quarter x node x metric (DESIGN "
-        "section 8). node_id is a stable readable path (total, customer/new, product/new/units, "
+        "The target tree of every built quarter: one row per quarter x node x metric. "
+        "node_id is a stable readable path (total, customer/new, product/new/units, "
         "team/tier1/g-star-01/rep-017, responsibility/new_product_squad) that means the same "
         "node in every quarter. Money targets are whole cents, units and customers whole "
         "numbers, rates fractions (0.25 = 25%)."
@@ -97,7 +97,7 @@ RPT_PROGRESS_WEEKLY = Table(
         "Weekly progress of every node and metric of the target tree (plus nodes with actuals "
         "only): week target phased by working days and weights, week actual and completion, "
         "to-date figures, projection from the recent run rate and the daily run rate still "
-        "needed (DESIGN section 8; rules in fct_progress_weekly)."
+        "needed (rules in fct_progress_weekly)."
     ),
     columns=(
         QUARTER,
@@ -223,8 +223,7 @@ RPT_PROGRESS_WEEKLY = Table(
 RPT_WARNINGS = Table(
     name="rpt_warnings",
     description=(
-        "Nodes behind pace per week: amber below the warning line, red below the red line "
-        "(DESIGN section 8)."
+        "Nodes behind pace per week: amber below the warning line, red below the red line."
     ),
     columns=(
         QUARTER,

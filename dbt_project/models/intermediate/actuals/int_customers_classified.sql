@@ -3,8 +3,8 @@
 {{ config(materialized="table") }}
 
 {#-
-    Customer lifecycle per run quarter, classified as of the quarter's first day (DESIGN
-    section 7), from completed orders:
+    Customer lifecycle per run quarter, classified as of the quarter's first day, from
+    completed orders:
     - new: no completed order before the quarter, a completed order in it (to the as-of date);
     - existing: last completed order before the quarter within the plan's churn window
       (churn_window_days before the quarter's first day);

@@ -1,5 +1,5 @@
 {#-
-    Progress control (DESIGN section 7): one row per quarter x reported week x node x metric,
+    Progress control: one row per quarter x reported week x node x metric,
     for every node and metric int_progress_nodes_listed lists (the target tree's plus the
     nodes that only have actuals), so children's actuals always sum to their parent's.
 

@@ -1,5 +1,5 @@
 {#-
-    Warning flags (DESIGN section 7): one row per quarter x reported week x node x metric
+    Warning flags: one row per quarter x reported week x node x metric
     that is behind pace. The measure is fct_progress_weekly.judged_completion (judged_on says
     which: the completion to date for rates, reps and responsibility slices, the lower of
     the week's and the to-date completion for other nodes unless they are on pace to date;

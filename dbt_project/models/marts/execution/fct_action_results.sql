@@ -1,5 +1,5 @@
 {#-
-    Action plans against results per quarter x action (DESIGN section 7, execution): KPI
+    Action plans against results per quarter x action: KPI
     completion, cost per outcome and one flag, the first that applies of
     - budget_spent_kpi_missed: spend reached the budget, KPI completion below the line;
     - over_budget: spend above the budget;

@@ -1,5 +1,5 @@
 {#-
-    Incentives per quarter x rep (DESIGN section 7):
+    Incentives per quarter x rep:
     - commission: the rep's commission lines (sales minus clawbacks, fct_commission_lines);
     - bonus: the highest tier of bonus_tiers.csv (set in effect) whose min_attainment the rep
       reaches (revenue >= target x min_attainment, exact decimals), x the monthly salary;

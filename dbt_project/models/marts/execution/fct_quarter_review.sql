@@ -1,5 +1,5 @@
 {#-
-    The closed-loop quarter review (DESIGN section 7 and 8), one row per quarter x finding,
+    The closed-loop quarter review, one row per quarter x finding,
     for every run quarter; a quarter whose as-of date is before its last day is provisional.
     Numbers and codes only: rpt_quarter_review writes each finding as a sentence from them.
     Sections:

@@ -3,7 +3,7 @@
     quarter's as-of date (target_value), as planned (original_target_value) and the reason
     of the revision that changed it, if any. Quarter-keyed: a run replaces only its quarters.
 
-    Metrics (DESIGN section 7): revenue on every node; the new-customer count on
+    Metrics: revenue on every node; the new-customer count on
     customer/new, units on product/new and product/core, and the same counts on a
     responsibility slice of those nodes (all as computed in int_target_values_computed);
     rates on the KPI nodes (the plan's KPI targets in effect).

@@ -8,7 +8,8 @@ tables are aggregates, small enough for pandas. DECIMAL columns are exported as 
 
 The GX context is ephemeral (nothing written into the repository); its one Data Docs
 site is rendered to a temporary folder and swapped in at `docs_dir`, so the docs always
-show exactly the latest validation. Offline, the docs render unstyled (CSS from a CDN).
+show exactly the latest validation. GX's own index needs scripts from CDNs; the site's
+`index.html` is a plain page that reads offline (`gx_index.py`), GX's is `gx-index.html`.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from orchestration.quality.expectations import PUBLISHED_TABLES, build_suite, expectations_for
+from orchestration.quality.gx_index import SuiteResult, write_offline_index
 from orchestration.settings import Settings
 from orchestration.store_reader import open_store_read_only, store_columns, store_tables
 
@@ -189,11 +192,21 @@ def validate_store_file(store: Path, docs_dir: Path) -> ValidationSummary:
     failures: list[ExpectationFailure] = []
     evaluated = 0
     suites = []
+    results = []
     for validation in result.run_results.values():
         table = validation.suite_name
         suites.append(table)
         evaluated += validation.statistics["evaluated_expectations"]
         failures.extend(_failures(table, validation))
+        results.append(
+            SuiteResult(
+                suite=table,
+                evaluated=validation.statistics["evaluated_expectations"],
+                successful=validation.statistics["successful_expectations"],
+                success=bool(validation.success),
+            )
+        )
+    write_offline_index(docs_staging, results, datetime.now(UTC))
     _swap_in_folder(docs_staging, docs_dir)
     listed = {spec.table for spec in PUBLISHED_TABLES}
     return ValidationSummary(

@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 
 from orchestration.partitions import QUARTER_LABEL
+from orchestration.publish.comments import parquet_metadata_option
 from orchestration.store_reader import open_store_read_only, store_columns, store_tables
 
 PARTITION_COLUMN = "quarter"
@@ -43,7 +44,11 @@ def write_parquet_tables(store: Path, destination: Path) -> dict[str, list[str]]
             table_dir = destination / table
             table_dir.mkdir(parents=True)
             files: list[str] = []
-            if PARTITION_COLUMN in [name for name, _ in store_columns(connection, table)]:
+            columns = [name for name, _ in store_columns(connection, table)]
+            if PARTITION_COLUMN in columns:
+                metadata = parquet_metadata_option(
+                    table, [name for name in columns if name != PARTITION_COLUMN]
+                )
                 quarters = connection.execute(
                     f"select distinct {PARTITION_COLUMN} from main.{table} order by 1"
                 ).fetchall()
@@ -58,14 +63,14 @@ def write_parquet_tables(store: Path, destination: Path) -> dict[str, list[str]]
                     connection.execute(
                         f"copy (select * exclude ({PARTITION_COLUMN}) from main.{table} "
                         f"where {PARTITION_COLUMN} = '{quarter}' order by all) "
-                        f"to {_quote(target)} (format parquet)"
+                        f"to {_quote(target)} (format parquet{metadata})"
                     )
                     files.append(str(target.relative_to(destination)))
             else:
                 target = table_dir / "data.parquet"
                 connection.execute(
                     f"copy (select * from main.{table} order by all) to {_quote(target)} "
-                    "(format parquet)"
+                    f"(format parquet{parquet_metadata_option(table, columns)})"
                 )
                 files.append(str(target.relative_to(destination)))
             written[table] = files

@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.locks import exclusive_file_lock
+from orchestration.publish.comments import comment_store_table
 from orchestration.publish.gate import CheckOutcome, passed_check_names, require_checks_passed
 from orchestration.publish.parquet import (
     discard_staged_parquet,
@@ -169,6 +170,7 @@ def build_store_file(
                     f"create table main.{table} as "
                     f"select * from {WAREHOUSE_ALIAS}.{REPORTING_SCHEMA}.{table}"
                 )
+                comment_store_table(connection, table)
                 row_counts[table] = connection.execute(
                     f"select count(*) from main.{table}"
                 ).fetchone()[0]
@@ -193,6 +195,7 @@ def build_store_file(
             run_id=fields.get("run_id"),
         )
         record = create_publication_log(connection, settings.reporting_path, draft)
+        comment_store_table(connection, PUBLICATION_TABLE)
         connection.execute("checkpoint")
     finally:
         connection.close()

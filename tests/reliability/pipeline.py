@@ -112,14 +112,16 @@ def cli_env(world: PipelineWorld, data_dir: Path, sources_dir: Path, **extra: st
 
 
 class PipelineProcess:
-    """`sales-targets run --quarter QUARTER --as-of AS_OF` in its own process group."""
+    """`sales-targets run --quarter QUARTER --as-of AS_OF --verbose` in its own process
+    group."""
 
     def __init__(self, env: dict, log: Path, *args: str) -> None:
         self.log = log
         self._handle = log.open("w")
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [str(CLI), "run", "--quarter", QUARTER, "--as-of", AS_OF, *args],
+            # --verbose: the tests wait for Dagster's and dbt's own log lines
+            [str(CLI), "run", "--quarter", QUARTER, "--as-of", AS_OF, "--verbose", *args],
             env=env,
             stdout=self._handle,
             stderr=subprocess.STDOUT,

@@ -91,6 +91,31 @@ def test_node_actuals_of_every_quarter(published):
     assert len(want) >= len(QUARTERS) * 20
 
 
+def test_the_target_tree_carries_each_nodes_actual_and_completion(published):
+    sources, store = published
+    rows = store.execute(
+        "select quarter, node_id, metric, target_value, actual_value, completion "
+        "from rpt_target_tree where metric in ('revenue', 'units')"
+    ).fetchall()
+    in_tree = {(q, node, metric): actual for q, node, metric, _, actual, _ in rows}
+    want = {
+        (quarter.label, node, metric): value
+        for quarter in QUARTERS
+        for (node, metric), value in reference.node_actuals(sources, quarter).items()
+        if (quarter.label, node, metric) in in_tree
+    }
+    got = {key: None if value is None else Decimal(value) for key, value in in_tree.items()}
+    assert_agree(want, {key: value for key, value in got.items() if key in want})
+    assert len(want) >= len(QUARTERS) * 20
+    # completion is the documented ratio, actual over target
+    ratios = [(actual, target, completion) for *_, target, actual, completion in rows]
+    assert all(
+        completion == pytest.approx(float(actual) / float(target), rel=1e-9)
+        for actual, target, completion in ratios
+        if actual is not None and target
+    )
+
+
 def test_team_performance_of_regions_groups_and_reps(published):
     sources, store = published
     rows = store.execute(

@@ -1,8 +1,11 @@
-"""The target tree mart, fct_target_tree: rpt_target_tree's columns plus the quarter's dates."""
+"""The target tree mart, fct_target_tree: rpt_target_tree's target columns plus the quarter's
+dates (the published table adds the actuals of fct_node_actuals)."""
 
 from models.registry import row_rules as rules
 from models.registry.published.targets import RPT_TARGET_TREE
 from models.registry.schema import Column, Table
+
+ACTUAL_COLUMNS = ("actual_value", "completion", "completion_to_date")
 
 FCT_TARGET_TREE = Table(
     name="fct_target_tree",
@@ -14,7 +17,11 @@ FCT_TARGET_TREE = Table(
         "and incremental (delete+insert by quarter): a backfill of one quarter touches no other."
     ),
     columns=(
-        *(column for column in RPT_TARGET_TREE.columns if column.name != "as_of_date"),
+        *(
+            column
+            for column in RPT_TARGET_TREE.columns
+            if column.name != "as_of_date" and column.name not in ACTUAL_COLUMNS
+        ),
         Column("quarter_start_date", "date", "First day of the quarter."),
         Column("quarter_end_date", "date", "Last day of the quarter."),
         RPT_TARGET_TREE.column("as_of_date"),

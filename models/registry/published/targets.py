@@ -75,6 +75,28 @@ RPT_TARGET_TREE = Table(
         AS_OF_DATE.but(
             description="The day the targets are as of (revisions effective by then apply)."
         ),
+        Column(
+            "actual_value",
+            "decimal(22,6)",
+            "Actual as of as_of_date, in the target's unit: to date in the quarter in "
+            "progress, final in a closed one (null where the metric is not measured).",
+            nullable=True,
+        ),
+        Column(
+            "completion",
+            "double",
+            "actual_value / target_value (null without a target or an actual).",
+            ge=0,
+            nullable=True,
+        ),
+        Column(
+            "completion_to_date",
+            "double",
+            "actual_value / the target due by as_of_date: how an open quarter is judged "
+            "(equal to completion once the quarter is closed).",
+            ge=0,
+            nullable=True,
+        ),
     ),
     key=("quarter", "node_id", "metric"),
     row_rules=(

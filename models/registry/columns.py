@@ -26,6 +26,16 @@ TREE_LEVEL = Column(
     ge=0,
     le=3,
 )
+NODE_DEPTH = TREE_LEVEL.but(name="node_depth")
+
+
+def deprecated_alias(column: Column, of: str) -> Column:
+    """`column` kept for one release under its old name beside `of`, its new name."""
+    return column.but(
+        description=f"Deprecated alias of {of}, removed in the next release: " + column.description
+    )
+
+
 NODE_NAME = Column(
     "node_name", "varchar", "Name shown to people (segment, group or rep name).", nullable=True
 )

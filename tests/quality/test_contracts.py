@@ -185,13 +185,14 @@ def test_a_warning_above_its_line_or_of_an_unknown_level_fails(warehouse):
             """
             create table reporting.rpt_warnings as select * from (values
                 ('2026Q3', date '2026-07-13', 3, 'team/tier2/g-t2-normal-02', 'Tier-2 group two',
-                 'team', 'revenue', 'amber', 0.7, 0.8, 1, 'Li Wei (rep-011)', 'rep-011', 'behind'),
+                 'team', 'revenue', 'amber', 0.7, 0.8, 1, 'Li Wei (rep-011)', 'rep-011', 'behind', 'amber'),
                 ('2026Q3', date '2026-07-20', 4, 'team/tier2/g-t2-normal-02', 'Tier-2 group two',
-                 'team', 'revenue', 'red', 0.65, 0.6, 2, 'Li Wei (rep-011)', 'rep-011', 'behind'),
+                 'team', 'revenue', 'red', 0.65, 0.6, 2, 'Li Wei (rep-011)', 'rep-011', 'behind', 'red'),
                 ('2026Q3', date '2026-07-27', 5, 'team/tier2/g-t2-normal-02', 'Tier-2 group two',
-                 'team', 'revenue', 'yellow', 0.5, 0.6, 3, 'Li Wei (rep-011)', 'rep-011', 'behind')
+                 'team', 'revenue', 'yellow', 0.5, 0.6, 3, 'Li Wei (rep-011)', 'rep-011', 'behind', 'yellow')
             ) t(quarter, week_start, week_number, node_id, node_name, dimension, metric, level,
-                completion, threshold, consecutive_weeks, owner, owner_rep_id, message)
+                completion, threshold, consecutive_weeks, owner, owner_rep_id, message,
+                warning_level)
             """
         )
 
@@ -199,6 +200,7 @@ def test_a_warning_above_its_line_or_of_an_unknown_level_fails(warehouse):
 
     assert report.rules_failed == {
         "level: isin(['amber', 'red'])": 1,
+        "warning_level: isin(['amber', 'red'])": 1,
         "completion_below_threshold": 1,
     }
     assert report.failing_rows == 2
@@ -240,8 +242,9 @@ def test_a_published_table_with_an_extra_column_is_refused(warehouse):
         connection.execute("create schema reporting")
         connection.execute(
             "create table reporting.rpt_target_tree as select * exclude "
-            "(quarter_start_date, quarter_end_date), 'a@b.cn' as customer_email "
-            "from marts.fct_target_tree"
+            "(quarter_start_date, quarter_end_date), cast(null as decimal(22, 6)) as actual_value, "
+            "cast(null as double) as completion, cast(null as double) as completion_to_date, "
+            "level as node_depth, 'a@b.cn' as customer_email from marts.fct_target_tree"
         )
 
     report = validate(warehouse, "reporting.rpt_target_tree", RptTargetTree, chunk_rows=3)

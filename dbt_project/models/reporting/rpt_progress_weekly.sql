@@ -45,7 +45,9 @@ final as (
             when progress.judged_on is null then null
             else coalesce(warnings.level, 'on_track')
         end as flag,
-        progress.not_measured_reason
+        progress.not_measured_reason,
+        -- the name of level from now on (level stays for one release, then goes)
+        progress.level as node_depth
 
     from progress
     left join warnings

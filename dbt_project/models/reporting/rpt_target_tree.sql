@@ -61,7 +61,9 @@ final as (
         target_tree.as_of_date,
         node_actuals.actual_value,
         node_actuals.completion,
-        node_actuals.completion_to_date
+        node_actuals.completion_to_date,
+        -- the name of level from now on (level stays for one release, then goes)
+        target_tree.level as node_depth
 
     from target_tree
     left join node_actuals

@@ -42,7 +42,9 @@ final as (
             order by case when completion is null then 1 else 0 end, completion desc,
                 actual_value desc
         ) as {{ dbt.type_bigint() }}) as rank_in_level,
-        as_of_date
+        as_of_date,
+        -- the name of level from now on (level stays for one release, then goes)
+        case level when 1 then 'region' when 2 then 'group' else 'rep' end as team_level
 
     from actuals
 

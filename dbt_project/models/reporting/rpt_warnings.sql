@@ -90,7 +90,9 @@ final as (
                         || '/day to finish'
                 else '; needs ' || {{ format_fixed('required_daily_run_rate', 1, thousands=true) }}
                     || ' ' || metric || '/day to finish'
-            end as message
+            end as message,
+        -- the name of level from now on (level stays for one release, then goes)
+        level as warning_level
 
     from warnings
 

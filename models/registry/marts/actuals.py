@@ -140,7 +140,7 @@ FCT_WARNINGS = Table(
         WEEK_NUMBER,
         NODE_ID,
         METRIC,
-        WARNING("level"),
+        WARNING("warning_level").but(name="level"),
         WARNING("completion"),
         WARNING("threshold"),
         Column("amber_below", "double", "The metric's warning line.", gt=0),

@@ -2,10 +2,12 @@
 dates (the published table adds the actuals of fct_node_actuals)."""
 
 from models.registry import row_rules as rules
+from models.registry.columns import TREE_LEVEL
 from models.registry.published.targets import RPT_TARGET_TREE
 from models.registry.schema import Column, Table
 
-ACTUAL_COLUMNS = ("actual_value", "completion", "completion_to_date")
+# what the published table adds: the actuals, and level's new name
+PUBLISHED_ONLY = ("actual_value", "completion", "completion_to_date", "node_depth")
 
 FCT_TARGET_TREE = Table(
     name="fct_target_tree",
@@ -18,9 +20,9 @@ FCT_TARGET_TREE = Table(
     ),
     columns=(
         *(
-            column
+            TREE_LEVEL if column.name == "level" else column
             for column in RPT_TARGET_TREE.columns
-            if column.name != "as_of_date" and column.name not in ACTUAL_COLUMNS
+            if column.name != "as_of_date" and column.name not in PUBLISHED_ONLY
         ),
         Column("quarter_start_date", "date", "First day of the quarter."),
         Column("quarter_end_date", "date", "Last day of the quarter."),

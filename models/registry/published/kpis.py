@@ -11,6 +11,7 @@ from models.registry.columns import (
     NOT_MEASURED_REASON,
     PARENT_NODE_ID,
     QUARTER,
+    deprecated_alias,
 )
 from models.registry.schema import Column, Table, names
 from models.registry.values import CUSTOMER_KPIS, PRODUCT_KPIS, PRODUCT_TIERS, TEAM_LEVELS
@@ -59,6 +60,8 @@ RPT_PRODUCT_KPIS = Table(
     promised=names("quarter tier metric target_value actual_value completion"),
 )
 
+TEAM_LEVEL = Column("team_level", "varchar", "region, group or rep.", isin=TEAM_LEVELS)
+
 RPT_TEAM_PERFORMANCE = Table(
     name="rpt_team_performance",
     description=(
@@ -66,7 +69,7 @@ RPT_TEAM_PERFORMANCE = Table(
     ),
     columns=(
         QUARTER,
-        Column("level", "varchar", "region, group or rep.", isin=TEAM_LEVELS),
+        deprecated_alias(TEAM_LEVEL.but(name="level"), "team_level"),
         NODE_ID.but(startswith="team/", min_length=None, description="Team node path."),
         PARENT_NODE_ID,
         NODE_NAME.but(nullable=False, description="Region, group or rep name."),
@@ -80,10 +83,11 @@ RPT_TEAM_PERFORMANCE = Table(
         Column(
             "rank_in_level",
             "bigint",
-            "Rank by completion within quarter and level (1 = best).",
+            "Rank by completion within quarter and team_level (1 = best).",
             ge=1,
         ),
         AS_OF_DATE,
+        TEAM_LEVEL,
     ),
     key=("quarter", "node_id"),
     row_rules=(rules.COMPLETION_IS_ACTUAL_OVER_TARGET, rules.GROUPS_AND_REPS_HANG_UNDER_TEAM),

@@ -6,6 +6,7 @@ from models.registry.columns import (
     AS_OF_DATE,
     DIMENSION,
     METRIC,
+    NODE_DEPTH,
     NODE_ID,
     NODE_NAME,
     NOT_MEASURED_REASON,
@@ -14,6 +15,7 @@ from models.registry.columns import (
     TREE_LEVEL,
     WEEK_NUMBER,
     WEEK_START,
+    deprecated_alias,
 )
 from models.registry.schema import Column, Table, names
 from models.registry.values import JUDGED_ON, PROGRESS_FLAGS, WARNING_LEVELS
@@ -40,7 +42,7 @@ RPT_TARGET_TREE = Table(
         NODE_ID,
         PARENT_NODE_ID,
         DIMENSION,
-        TREE_LEVEL,
+        deprecated_alias(TREE_LEVEL, "node_depth"),
         NODE_NAME.but(nullable=False),
         METRIC,
         Column(
@@ -97,6 +99,7 @@ RPT_TARGET_TREE = Table(
             ge=0,
             nullable=True,
         ),
+        NODE_DEPTH,
     ),
     key=("quarter", "node_id", "metric"),
     row_rules=(
@@ -128,7 +131,7 @@ RPT_PROGRESS_WEEKLY = Table(
         NODE_ID,
         PARENT_NODE_ID,
         DIMENSION,
-        TREE_LEVEL,
+        deprecated_alias(TREE_LEVEL, "node_depth"),
         NODE_NAME.but(description="Name shown to people."),
         METRIC,
         Column(
@@ -222,6 +225,7 @@ RPT_PROGRESS_WEEKLY = Table(
             nullable=True,
         ),
         NOT_MEASURED_REASON,
+        NODE_DEPTH,
     ),
     key=("quarter", "week_start", "node_id", "metric"),
     row_rules=(
@@ -242,6 +246,8 @@ RPT_PROGRESS_WEEKLY = Table(
     ),
 )
 
+WARNING_LEVEL = Column("warning_level", "varchar", "amber or red.", isin=WARNING_LEVELS)
+
 RPT_WARNINGS = Table(
     name="rpt_warnings",
     description=(
@@ -255,7 +261,7 @@ RPT_WARNINGS = Table(
         NODE_NAME.but(description="Node name."),
         DIMENSION,
         METRIC,
-        Column("level", "varchar", "amber or red.", isin=WARNING_LEVELS),
+        deprecated_alias(WARNING_LEVEL.but(name="level"), "warning_level"),
         Column("completion", "double", "Week completion (rates: completion to date).", ge=0),
         Column("threshold", "double", "The line crossed (amber or red).", gt=0),
         Column(
@@ -267,6 +273,7 @@ RPT_WARNINGS = Table(
         Column("owner", "varchar", "Rep, group lead rep, or the node team.", min_length=1),
         Column("owner_rep_id", "varchar", "Owner rep id, if a rep.", nullable=True),
         Column("message", "varchar", "One line a manager can act on.", min_length=1),
+        WARNING_LEVEL,
     ),
     key=("quarter", "week_start", "node_id", "metric"),
     row_rules=(rules.COMPLETION_BELOW_THRESHOLD, rules.WEEK_START_IS_MONDAY),

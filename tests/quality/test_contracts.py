@@ -185,11 +185,14 @@ def test_a_warning_above_its_line_or_of_an_unknown_level_fails(warehouse):
             """
             create table reporting.rpt_warnings as select * from (values
                 ('2026Q3', date '2026-07-13', 3, 'team/tier2/g-t2-normal-02', 'Tier-2 group two',
-                 'team', 'revenue', 'amber', 0.7, 0.8, 1, 'Li Wei (rep-011)', 'rep-011', 'behind', 'amber'),
+                 'team', 'revenue', 'amber', 0.7, 0.8, 1, 'Li Wei (rep-011)', 'rep-011', 'behind',
+                 'amber'),
                 ('2026Q3', date '2026-07-20', 4, 'team/tier2/g-t2-normal-02', 'Tier-2 group two',
-                 'team', 'revenue', 'red', 0.65, 0.6, 2, 'Li Wei (rep-011)', 'rep-011', 'behind', 'red'),
+                 'team', 'revenue', 'red', 0.65, 0.6, 2, 'Li Wei (rep-011)', 'rep-011', 'behind',
+                 'red'),
                 ('2026Q3', date '2026-07-27', 5, 'team/tier2/g-t2-normal-02', 'Tier-2 group two',
-                 'team', 'revenue', 'yellow', 0.5, 0.6, 3, 'Li Wei (rep-011)', 'rep-011', 'behind', 'yellow')
+                 'team', 'revenue', 'yellow', 0.5, 0.6, 3, 'Li Wei (rep-011)', 'rep-011', 'behind',
+                 'yellow')
             ) t(quarter, week_start, week_number, node_id, node_name, dimension, metric, level,
                 completion, threshold, consecutive_weeks, owner, owner_rep_id, message,
                 warning_level)

@@ -45,6 +45,14 @@ def engine_fits(points: Mapping[str, list[dict]]) -> dict[str, CostLine]:
     }
 
 
+def build_load(measured: Mapping[str, object]) -> str:
+    """The 1-minute load average before and after the build, e.g. "6.1 → 8.6"."""
+    for step, (before, after) in (measured.get("load_before_after") or {}).items():
+        if step.startswith("dbt build"):
+            return f"{before:.1f} → {after:.1f}"
+    return "—"
+
+
 def lines_text(lines: float) -> str:
     if lines >= 1e9:
         return f"{lines / 1e9:,.1f} billion"
@@ -119,13 +127,15 @@ def crossover_lines(fits: Mapping[str, CostLine], largest: int) -> list[str]:
     projections = []
     for cores in CLUSTER_CORES:
         found = crossover(duck, on_more_cores(spark, LOCAL_SPARK_CORES, cores))
-        projections.append(crossover_sentence(found, largest, f"with {cores} executor cores"))
+        sentence = crossover_sentence(found, largest, f"with {cores} executor cores")
+        projections.append(sentence.removesuffix("."))
     out += [
         "",
         f"Cluster projection. Assumption: Spark's per-line cost divides by its executor "
         f"cores relative to the {LOCAL_SPARK_CORES} local cores it was measured on "
         f"(`local[{LOCAL_SPARK_CORES}]`), its fixed cost stays as fitted here (a cluster's "
-        "own start-up, scheduling and shuffles over the network would add to both), and "
+        "own start-up, scheduling and shuffles over the network would add to both of "
+        "Spark's costs), and "
         "DuckDB stays bounded by one machine like this one (its line unchanged). Under it "
         + (
             f"Spark's per-line cost falls below DuckDB's from {math.floor(needed) + 1} "
@@ -133,7 +143,8 @@ def crossover_lines(fits: Mapping[str, CostLine], largest: int) -> list[str]:
             if math.isfinite(needed)
             else ""
         )
-        + "; ".join(projections),
+        + "; ".join(projections)
+        + ".",
     ]
     return out
 
@@ -160,15 +171,16 @@ def engines_section(details: Mapping[str, Mapping[str, object]], context: Mappin
         "Spark session, a new metastore and the raw tables declared); per line = (build "
         "wall − start-up) ÷ order lines per quarter (bench/README.md)",
         "",
-        "| scale | engine | raw landing | start-up | build wall | per line |",
-        "|---|---|---|---|---|---|",
+        "| scale | engine | raw landing | start-up | build wall | per line | load during build |",
+        "|---|---|---|---|---|---|---|",
     ]
     for engine, rows in points.items():
         for row in rows:
             landing = f"{row['landing_seconds']:.1f} s" if engine == "spark" else "—"
             lines.append(
                 f"| {row['scale']} | {engine} | {landing} | {row['startup_seconds']:.1f} s | "
-                f"{row['build_wall_seconds']:.1f} s | {row['per_line_microseconds']:,.0f} µs |"
+                f"{row['build_wall_seconds']:.1f} s | {row['per_line_microseconds']:,.0f} µs | "
+                f"{build_load(row)} |"
             )
     how = (
         f"least squares over {len(scales)} scales"

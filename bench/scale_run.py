@@ -20,6 +20,7 @@ generates the sources and runs the full rebuild whose warehouse it reads.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
@@ -71,6 +72,14 @@ class ScaleResult:
     figures: list[Figure]
     details: dict[str, object] = field(default_factory=dict)
     seconds: float = 0.0
+
+
+def _load() -> float:
+    """The 1-minute load average (the machine is shared: the engine rows note it)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
 
 
 def _compact(number: float) -> str:
@@ -418,13 +427,16 @@ class ScaleRun:
                 (f"dbt build of {label}", build.build),
             )
             peaks: dict[str, float] = {}
+            loads: dict[str, tuple[float, float]] = {}  # 1-minute load before and after
             try:
                 for step, run in steps:
                     name = f"{engine}: {step}"
+                    load_before = _load()
                     started = self._phase(name)
                     run()
                     self._done(name, started, lower_bound=True)
                     peaks[step] = self.details["phase_peak_rss_bytes"][name]
+                    loads[step] = (load_before, _load())
             except Exception as error:  # a failed engine must not void the scale's run
                 failure = f"{engine} engine phase failed at {step}: {error}"
                 self.progress(f"[{self.plan.label}] {failure[:300]}")
@@ -442,6 +454,7 @@ class ScaleRun:
                 "order_lines_per_quarter": lines,
                 "per_line_microseconds": round(per_line, 3),
                 "peak_rss_bytes": peaks,
+                "load_before_after": loads,
             }
             if engine == "spark":
                 self._figure(
@@ -466,6 +479,8 @@ class ScaleRun:
                 "slowest: " + ", ".join(f"{n} {s}s" for n, s in timing.slowest[:3]),
                 f"peak RSS {peaks[f'dbt build of {label}'] / 1024**2:,.0f} MiB (start-up "
                 f"{peaks['start-up'] / 1024**2:,.0f} MiB)",
+                "1-minute load average before/after the start-up {:.1f}/{:.1f}, the build "
+                "{:.1f}/{:.1f}".format(*loads["start-up"], *loads[f"dbt build of {label}"]),
                 engine=engine,
             )
         self.details["engines"] = measured

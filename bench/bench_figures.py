@@ -36,6 +36,9 @@ GOALS: dict[str, Goal | None] = {
         3 * GIB, at_most=True, text="<= 3 GiB (largest scale)", largest_scale_only=True
     ),
     "end-to-end": None,
+    # the engine phase compares engines, it has no goal of its own (bench/README.md)
+    "engine build": None,
+    "raw landing": None,
 }
 
 
@@ -48,6 +51,7 @@ class Figure:
     lower_bound: str  # what it was divided by, human readable
     verdict: str = ""  # met / missed / info / n/a
     notes: list[str] = field(default_factory=list)
+    engine: str = ""  # duckdb / spark where the figure is one engine's, else empty
 
 
 def judge(figures: list[Figure], largest_scale: str) -> None:
@@ -68,14 +72,26 @@ def display_value(figure: Figure) -> str:
         return "—"
     if figure.name == "peak memory":
         return f"{figure.value / GIB:.2f} GiB"
-    if figure.name == "end-to-end":
+    if figure.name in ("end-to-end", "raw landing"):
         return f"{figure.value:.1f} s"
+    if figure.name == "engine build":
+        per_line = figure.value
+        return f"{per_line:,.0f} µs/line" if per_line >= 100 else f"{per_line:.3g} µs/line"
     if figure.name == "contracts":
         return f"{figure.value:.1%}"
     return f"{figure.value:.3g}x"
 
 
-COLUMNS = ("scale", "figure", "value", "measured", "lower bound / reference", "goal", "verdict")
+COLUMNS = (
+    "scale",
+    "figure",
+    "engine",
+    "value",
+    "measured",
+    "lower bound / reference",
+    "goal",
+    "verdict",
+)
 
 
 def _rows(figures: list[Figure]) -> list[tuple[str, ...]]:
@@ -86,6 +102,7 @@ def _rows(figures: list[Figure]) -> list[tuple[str, ...]]:
             (
                 figure.scale,
                 figure.name,
+                figure.engine,
                 display_value(figure),
                 figure.measured,
                 figure.lower_bound,

@@ -3,6 +3,7 @@
     python bench/run.py                       # default scales, see --help
     python bench/run.py --quick               # smoke run at a tiny scale (a few minutes)
     python bench/run.py --scales 100k,300k    # order lines per quarter
+    python bench/run.py --phases engine       # only the DuckDB/Spark engine comparison
 
 Prints progress lines and a table of figures and goals, and writes
 bench/results/latest.md, latest.json and bench-<timestamp>.json (--update-summary
@@ -29,6 +30,7 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from bench_figures import Figure, judge, markdown_table, text_table, write_json  # noqa: E402
+from engine_report import engines_json, engines_section, replace_section  # noqa: E402
 from rss_sampler import TreeRssSampler  # noqa: E402
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"  # bench/ is a script folder
@@ -39,6 +41,8 @@ DEFAULT_SCALES = "30k,100k,300k"
 QUICK_SCALES = "3k"
 DEFAULT_BUDGET_MINUTES = 25.0
 SUMMARY = "summary.md"
+ENGINE_NAMES = ("duckdb", "spark")  # engine_timing.ENGINES (importing it imports dagster)
+PHASES = ("pipeline", "engine")
 
 
 def say(message: str) -> None:
@@ -62,6 +66,25 @@ def parse_count(text: str) -> int:
 
 def parse_scales(text: str) -> list[int]:
     return sorted({parse_count(part) for part in text.split(",") if part.strip()})
+
+
+def parse_choices(text: str, known: tuple[str, ...], what: str) -> list[str]:
+    """'spark,duckdb' -> ['duckdb', 'spark'] (in the order of `known`); unknown names refused."""
+    names = {part.strip().lower() for part in text.split(",") if part.strip()}
+    unknown = names - set(known)
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"{what}: {', '.join(sorted(unknown)) or 'none given'} (known: {', '.join(known)})"
+        )
+    return [name for name in known if name in names]
+
+
+def parse_engines(text: str) -> list[str]:
+    return parse_choices(text, ENGINE_NAMES, "unknown engine")
+
+
+def parse_phases(text: str) -> list[str]:
+    return parse_choices(text, PHASES, "unknown phase")
 
 
 def projected_seconds(measured: list[tuple[int, float]], lines: int) -> float:
@@ -120,6 +143,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--results-dir", type=Path, default=RESULTS_DIR, help=f"default {RESULTS_DIR}"
     )
+    parser.add_argument(
+        "--engines",
+        type=parse_engines,
+        help="engines of the engine phase, comma separated: duckdb, spark (default both when "
+        "pyspark, dbt-spark and java are there, else duckdb)",
+    )
+    parser.add_argument(
+        "--phases",
+        type=parse_phases,
+        default=list(PHASES),
+        help="pipeline (every figure but the engines'), engine (DuckDB against Spark, after "
+        "the sources and the full rebuild it reads); default both. With engine alone, "
+        f"--update-summary replaces only the Engines section of results/{SUMMARY}",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--update-summary",
@@ -137,21 +174,33 @@ def profile_lines(details: dict[str, dict]) -> list[str]:
     """Where the time goes at each scale: the facts a closing note is written from."""
     lines: list[str] = []
     for scale, detail in details.items():
-        dbt = detail.get("transformation", {})
+        dbt = detail.get("transformation")
+        lines += [f"### {scale}", ""]
+        if dbt:  # the pipeline phases ran
+            lines += [
+                f"- end-to-end steps: {_seconds(detail.get('end_to_end_steps', {}))}",
+                f"- nightly steps: {_seconds(detail.get('nightly_steps', {}))}",
+                f"- full rebuild steps: {_seconds(detail.get('rebuild_steps', {}))}",
+                f"- backfill run steps: {_seconds(detail.get('backfill_steps', {}))}",
+                "- one-quarter run steps (last): "
+                + _seconds((detail.get("one_quarter_run_steps") or [{}])[-1]),
+                "- validation in the end-to-end run: "
+                + _seconds(detail.get("contracts_seconds", {})),
+                f"- dbt build of one quarter: {dbt.get('dbt_wall_seconds')}s wall = "
+                f"{dbt.get('dbt_startup_seconds')}s start-up/parse + "
+                f"{dbt.get('dbt_elapsed_seconds')}s run (models {dbt.get('dbt_model_seconds')}s, "
+                f"tests {dbt.get('dbt_test_seconds')}s summed over 2 threads); slowest "
+                f"{dbt.get('dbt_slowest_nodes')}",
+            ]
         lines += [
-            f"### {scale}",
-            "",
-            f"- end-to-end steps: {_seconds(detail.get('end_to_end_steps', {}))}",
-            f"- nightly steps: {_seconds(detail.get('nightly_steps', {}))}",
-            f"- full rebuild steps: {_seconds(detail.get('rebuild_steps', {}))}",
-            f"- backfill run steps: {_seconds(detail.get('backfill_steps', {}))}",
-            "- one-quarter run steps (last): "
-            + _seconds((detail.get("one_quarter_run_steps") or [{}])[-1]),
-            f"- validation in the end-to-end run: {_seconds(detail.get('contracts_seconds', {}))}",
-            f"- dbt build of one quarter: {dbt.get('dbt_wall_seconds')}s wall = "
-            f"{dbt.get('dbt_startup_seconds')}s start-up/parse + {dbt.get('dbt_elapsed_seconds')}s "
-            f"run (models {dbt.get('dbt_model_seconds')}s, tests {dbt.get('dbt_test_seconds')}s "
-            f"summed over 2 threads); slowest {dbt.get('dbt_slowest_nodes')}",
+            f"- {engine} build of the project from empty: "
+            f"{measured['build_wall_seconds']:.1f}s wall, start-up "
+            f"{measured['startup_seconds']:.1f}s, seeds {measured['seed_seconds']:.1f}s, "
+            f"models {measured['model_seconds']:.1f}s, tests {measured['test_seconds']:.1f}s "
+            f"(summed over threads); slowest {measured['slowest']}"
+            for engine, measured in (detail.get("engines") or {}).items()
+        ]
+        lines += [
             "- peak RSS per phase (MiB): "
             + ", ".join(
                 f"{phase} {peak / 1024**2:,.0f}"
@@ -180,9 +229,11 @@ def markdown_report(
         "",
         markdown_table(figures),
         "",
-        "## Notes per figure",
-        "",
     ]
+    engines = engines_section(details or {}, context)
+    if engines:
+        lines += [engines]
+    lines += ["## Notes per figure", ""]
     for figure in figures:
         if figure.notes:
             lines.append(f"- **{figure.scale} · {figure.name}**: " + "; ".join(figure.notes))
@@ -193,6 +244,17 @@ def markdown_report(
     return "\n".join(lines) + "\n"
 
 
+def engine_settings(engines: list[str], memory_limit: str) -> str:
+    """How each engine of the engine phase is set up (dbt_project/profiles.yml)."""
+    described = {
+        "duckdb": f"DuckDB with 2 dbt threads and a {memory_limit} memory limit",
+        "spark": "Spark local[2] in the dbt process (session method), driver memory "
+        + os.environ.get("SALES_TARGETS_SPARK_DRIVER_MEMORY", "2g")
+        + ", 4 shuffle partitions, 1 dbt thread",
+    }
+    return "; ".join(described[engine] for engine in engines) or "none"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     scales = args.scales or parse_scales(QUICK_SCALES if args.quick else DEFAULT_SCALES)
@@ -200,7 +262,24 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= backfill <= 8:
         raise SystemExit("--backfill-quarters must be 1..8 (closed quarters 2024Q4..2026Q3)")
 
+    from engine_timing import default_engines, spark_missing  # imports dagster, as below
     from scale_run import ScalePlan, ScaleRun  # imports dagster: after the environment is set
+
+    from orchestration.settings import Settings
+
+    notes: list[str] = []
+    engines: list[str] = []
+    if "engine" in args.phases:
+        if args.engines is None:
+            engines, left_out = default_engines()
+            if left_out:
+                say(left_out)
+                notes.append(left_out)
+        else:
+            engines = args.engines
+            missing = spark_missing() if "spark" in engines else None
+            if missing:
+                raise SystemExit(f"--engines spark: {missing}")
 
     started_at = datetime.now()
     context: dict[str, object] = {
@@ -212,19 +291,26 @@ def main(argv: list[str] | None = None) -> int:
         "backfill_quarters": backfill,
         "reference_date": REFERENCE_DATE.isoformat(),
         "command": " ".join(["python bench/run.py", *(argv if argv is not None else sys.argv[1:])]),
+        "phases": ", ".join(args.phases),
+        "engine_settings": engine_settings(engines, Settings.from_env().warehouse_memory_limit),
     }
     say(f"benchmark: {context['scales']} order lines/quarter; load {context['load_at_start']}")
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="sales-targets-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     figures: list[Figure] = []
     details: dict[str, object] = {}
-    notes: list[str] = []
     clock = time.perf_counter()
     measured: list[tuple[int, float]] = []
     try:
         with TreeRssSampler() as sampler:
             for lines in scales:
-                plan = ScalePlan(lines, REFERENCE_DATE, backfill_quarters=backfill)
+                plan = ScalePlan(
+                    lines,
+                    REFERENCE_DATE,
+                    backfill_quarters=backfill,
+                    engines=tuple(engines),
+                    pipeline="pipeline" in args.phases,
+                )
                 if measured and args.budget_minutes > 0:
                     projected = projected_seconds(measured, lines)
                     if projected > args.budget_minutes * 60:
@@ -252,17 +338,25 @@ def main(argv: list[str] | None = None) -> int:
     judge(figures, largest_scale=figures[-1].scale)
     context["total_seconds"] = time.perf_counter() - clock
     context["load_at_end"] = load_average()
+    engines_text = engines_section(details, context)
     print()
     print(text_table(figures))
     print()
+    if engines_text:
+        print(engines_text)
+        context["engines"] = engines_json(details)
     stamp = f"{started_at:%Y%m%d-%H%M%S}"
     args.results_dir.mkdir(parents=True, exist_ok=True)
     report = markdown_report(figures, context, notes, details)
+    (args.results_dir / "latest.md").write_text(report)
     written = [args.results_dir / "latest.md"]
     if args.update_summary:
-        written.append(args.results_dir / SUMMARY)
-    for path in written:
-        path.write_text(report)
+        summary = args.results_dir / SUMMARY
+        if "pipeline" in args.phases or not summary.exists():
+            summary.write_text(report)
+        elif engines_text:  # the engine phase alone: the rest of the summary stays as it is
+            summary.write_text(replace_section(summary.read_text(), engines_text))
+        written.append(summary)
     for name in (f"bench-{stamp}.json", "latest.json"):
         write_json(args.results_dir / name, figures, {**context, "details": details})
     say("wrote " + ", ".join(str(p) for p in written) + f" and bench-{stamp}.json")

@@ -9,15 +9,22 @@ The order of work, each step on warehouses of its own under the scale's folder:
    the ingestion figure);
 5. transformation: `dbt build` of the last closed quarter, then the hand-written SQL on
    the same warehouse, whose actuals must match the pipeline's;
-6. backfill: on the end-to-end warehouse, N closed quarters in one run, then one by one.
+6. engine: the rebuild warehouse's raw tables landed for each engine and the last closed
+   quarter built on each from empty (DuckDB, Spark), with each one's start-up measured
+   alone (engine_timing.py);
+7. backfill: on the end-to-end warehouse, N closed quarters in one run, then one by one.
+
+`phases` picks "pipeline" (2-5 and 7) and "engine" (6); the engine phase alone still
+generates the sources and runs the full rebuild whose warehouse it reads.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,11 +32,14 @@ import dagster as dg
 from bench_figures import Figure
 from contract_clock import CHECK_STEPS, ContractClock, ingest_metadata, step_timings
 from dbt_timing import run_quarter_build
+from engine_fit import per_line_microseconds
+from engine_timing import EngineBuild
 from lower_bounds import compare_actuals, dbapi_fetch, run_hand_written
 from rss_sampler import TreeRssSampler
 from source_states import SOURCE_FILES, SourceStates, build_source_states
 
 from orchestration.partitions import (
+    QuarterWindow,
     add_months,
     quarter_end_of,
     quarter_label,
@@ -48,6 +58,8 @@ class ScalePlan:
     reference_date: date
     backfill_quarters: int = 8
     seed: int = 7
+    engines: tuple[str, ...] = ()  # the engine phase's engines; none: no engine phase
+    pipeline: bool = True  # the pipeline phases (end-to-end .. transformation, backfill)
 
     @property
     def label(self) -> str:
@@ -60,6 +72,14 @@ class ScaleResult:
     figures: list[Figure]
     details: dict[str, object] = field(default_factory=dict)
     seconds: float = 0.0
+
+
+def _load() -> float:
+    """The 1-minute load average (the machine is shared: the engine rows note it)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
 
 
 def _compact(number: float) -> str:
@@ -137,8 +157,18 @@ class ScaleRun:
         )
         return seconds
 
-    def _figure(self, name: str, value: float | None, measured: str, bound: str, *notes: str):
-        figure = Figure(name, self.plan.label, value, measured, bound, notes=list(notes))
+    def _figure(
+        self,
+        name: str,
+        value: float | None,
+        measured: str,
+        bound: str,
+        *notes: str,
+        engine: str = "",
+    ):
+        figure = Figure(
+            name, self.plan.label, value, measured, bound, notes=list(notes), engine=engine
+        )
         self.figures.append(figure)
 
     def _run(self, settings: Settings, first: date, last: date | None = None, as_of=None):
@@ -171,10 +201,22 @@ class ScaleRun:
         current = quarter_start_of(states.last_day, self.fiscal)
         last_closed = add_months(current, -3)
         e2e_settings = _settings(self.base, self.folder / "e2e", states.yesterday)
-        self._end_to_end(e2e_settings, states, first_quarter, current)
-        self._nightly_and_rebuild(e2e_settings, states, current)
-        self._transformation(states, last_closed)
-        self._backfill(replace(e2e_settings, **_sources_of(states.today)), last_closed)
+        if self.plan.pipeline:
+            self._end_to_end(e2e_settings, states, first_quarter, current)
+            self._nightly_and_rebuild(e2e_settings, states, current)
+            self._transformation(states, last_closed)
+        else:
+            self._rebuild_only(states, current)
+        if self.plan.engines:
+            self._engines(states, last_closed)
+        if self.plan.pipeline:
+            self._backfill(replace(e2e_settings, **_sources_of(states.today)), last_closed)
+            self._peak_memory()
+        self.figures.sort(key=lambda f: FIGURE_ORDER.index(f.name))
+        self.details["run_notes"] = self.run_notes
+        return ScaleResult(self.plan, self.figures, self.details, time.perf_counter() - started)
+
+    def _peak_memory(self) -> None:
         peaks = {
             phase: peak
             for phase, peak in self.details["phase_peak_rss_bytes"].items()
@@ -187,9 +229,13 @@ class ScaleRun:
             f"{peaks[peak_phase] / 1024**2:,.0f} MiB in {peak_phase}",
             "process tree RSS, sampled every 100 ms",
         )
-        self.figures.sort(key=lambda f: FIGURE_ORDER.index(f.name))
-        self.details["run_notes"] = self.run_notes
-        return ScaleResult(self.plan, self.figures, self.details, time.perf_counter() - started)
+
+    def _closed_window(self, states: SourceStates, quarter: date) -> tuple[str, QuarterWindow]:
+        """The last closed quarter's label and dbt window, as of the sources' last day."""
+        window = window_for_partitions(
+            quarter, add_months(quarter, 3), today=states.last_day + timedelta(days=1)
+        )
+        return quarter_label(quarter, self.fiscal), window
 
     def _sources(self) -> SourceStates:
         started = self._phase("generating sources")
@@ -307,10 +353,7 @@ class ScaleRun:
 
     def _transformation(self, states: SourceStates, quarter: date) -> None:
         settings = self.rebuild_settings
-        label = quarter_label(quarter, self.fiscal)
-        window = window_for_partitions(
-            quarter, add_months(quarter, 3), today=states.last_day + timedelta(days=1)
-        )
+        label, window = self._closed_window(states, quarter)
         started = self._phase(f"dbt build of {label}")
         timing = run_quarter_build(settings, window)
         self._done(f"dbt build of {label}", started, f"startup {timing.startup_seconds:.1f}s")
@@ -353,7 +396,94 @@ class ScaleRun:
             f"{timing.wall_seconds:.1f}s dbt build {label}",
             f"{hand.seconds:.2f}s hand-written DuckDB SQL",
             *notes,
+            engine="duckdb",
         )
+
+    def _rebuild_only(self, states: SourceStates, current: date) -> None:
+        """The full rebuild the engine phase reads its raw tables from, without the other
+        pipeline phases or their figures."""
+        label = quarter_label(current, self.fiscal)
+        settings = _settings(self.base, self.folder / "rebuild", states.today)
+        started = self._phase(f"full rebuild of {label}")
+        _require(self._run(settings, current, as_of=states.last_day), "rebuild")
+        self._done(f"full rebuild of {label}", started, lower_bound=True)
+        self.rebuild_settings = settings
+
+    def _engines(self, states: SourceStates, quarter: date) -> None:
+        """Each engine's raw landing, start-up and `dbt build` of the quarter from empty.
+
+        Not the pipeline's memory (its phases are left out of the peak memory figure). A
+        failed engine is noted and its figure left empty: the scale's other figures stand.
+        """
+        label, window = self._closed_window(states, quarter)
+        lines = self.plan.lines_per_quarter
+        measured: dict[str, dict[str, object]] = {}
+        for engine in self.plan.engines:
+            build = EngineBuild(engine, self.rebuild_settings, window, self.folder / engine)
+            steps = (
+                ("raw landing" if engine == "spark" else "raw copy (set-up)", build.land),
+                ("parse (warm-up, untimed)", build.parse),
+                ("start-up", build.measure_startup),
+                (f"dbt build of {label}", build.build),
+            )
+            peaks: dict[str, float] = {}
+            loads: dict[str, tuple[float, float]] = {}  # 1-minute load before and after
+            try:
+                for step, run in steps:
+                    name = f"{engine}: {step}"
+                    load_before = _load()
+                    started = self._phase(name)
+                    run()
+                    self._done(name, started, lower_bound=True)
+                    peaks[step] = self.details["phase_peak_rss_bytes"][name]
+                    loads[step] = (load_before, _load())
+            except Exception as error:  # a failed engine must not void the scale's run
+                failure = f"{engine} engine phase failed at {step}: {error}"
+                self.progress(f"[{self.plan.label}] {failure[:300]}")
+                self.run_notes.append(failure[:1000])
+                self._figure(
+                    "engine build", None, f"failed at {step}", "—", failure[:300], engine=engine
+                )
+                continue
+            timing = build.timing
+            per_line = per_line_microseconds(
+                timing.build_wall_seconds, timing.startup_seconds, lines
+            )
+            measured[engine] = {
+                **asdict(timing),
+                "order_lines_per_quarter": lines,
+                "per_line_microseconds": round(per_line, 3),
+                "peak_rss_bytes": peaks,
+                "load_before_after": loads,
+            }
+            if engine == "spark":
+                self._figure(
+                    "raw landing",
+                    timing.landing_seconds,
+                    f"{timing.landed_rows:,} rows of {timing.landed_tables} raw tables "
+                    "written as Parquet",
+                    "—",
+                    engine=engine,
+                )
+            self._figure(
+                "engine build",
+                per_line,
+                f"{timing.build_wall_seconds:.1f}s wall: dbt build --full-refresh of the "
+                f"project for {label} from empty ({timing.nodes} nodes)",
+                f"{timing.startup_seconds:.1f}s start-up (dbt run-operation register_raw_tables)",
+                f"per line = ({timing.build_wall_seconds:.1f}s - {timing.startup_seconds:.1f}s)"
+                f" / {lines:,} order lines/quarter",
+                f"after start-up dbt reports {timing.dbt_elapsed_seconds:.1f}s: seeds "
+                f"{timing.seed_seconds:.1f}s, models {timing.model_seconds:.1f}s, tests "
+                f"{timing.test_seconds:.1f}s (summed over threads)",
+                "slowest: " + ", ".join(f"{n} {s}s" for n, s in timing.slowest[:3]),
+                f"peak RSS {peaks[f'dbt build of {label}'] / 1024**2:,.0f} MiB (start-up "
+                f"{peaks['start-up'] / 1024**2:,.0f} MiB)",
+                "1-minute load average before/after the start-up {:.1f}/{:.1f}, the build "
+                "{:.1f}/{:.1f}".format(*loads["start-up"], *loads[f"dbt build of {label}"]),
+                engine=engine,
+            )
+        self.details["engines"] = measured
 
     def _backfill(self, settings: Settings, last_closed: date) -> None:
         count = self.plan.backfill_quarters
@@ -386,6 +516,8 @@ class ScaleRun:
 FIGURE_ORDER = (
     "ingestion",
     "transformation",
+    "engine build",
+    "raw landing",
     "contracts",
     "nightly incremental",
     "backfill",

@@ -45,7 +45,7 @@ def test_judge_applies_goals_and_judges_largest_scale_only_goals_once():
     ]
     bf.judge(figures, largest_scale="1M lines/q")
     assert [f.verdict for f in figures] == ["MISSED", "met", "info", "met", "no goal", "n/a"]
-    assert "| 100k lines/q | ingestion | 0.4x |" in bf.markdown_table(figures)
+    assert "| 100k lines/q | ingestion |  | 0.4x |" in bf.markdown_table(figures)
 
 
 def test_tree_rss_counts_a_child_process():

@@ -25,7 +25,7 @@ from __future__ import annotations
 import importlib
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -134,12 +134,11 @@ class EngineBuild:
         plan = self.folder / "plan"
         shutil.rmtree(plan, ignore_errors=True)
         copy_plan(self.settings.plan_dir, plan)
-        env = dbt_env(self.settings, self.window)
-        env |= {"SALES_TARGETS_PLAN_DIR": str(plan), "SALES_TARGETS_ENGINE": self.engine}
+        # the pipeline's own environment for this engine (Spark: its dir and log settings)
+        engine_settings = replace(self.settings, engine=self.engine, spark_dir=self.spark_dir)
+        env = dbt_env(engine_settings, self.window) | {"SALES_TARGETS_PLAN_DIR": str(plan)}
         if self.engine == "duckdb":
             env["WAREHOUSE_PATH"] = str(self.warehouse)
-        else:
-            env["SALES_TARGETS_SPARK_DIR"] = str(self.spark_dir)
         work = self.folder / step
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)

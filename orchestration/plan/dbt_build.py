@@ -18,14 +18,14 @@ from orchestration.transform.dbt_invocation import (  # noqa: F401 - dbt_executa
     project_env,
 )
 
-# The seeds (the plan), the planning models, the targets mart and its published table.
+# The seeds (the plan), the planning models and the targets mart (the published
+# rpt_target_tree adds the actuals, which a plan preview has none of).
 TARGET_TREE_SELECTION = (
     "resource_type:seed",
     "path:models/intermediate/planning",
     # growth baselines read last quarter's orders with their status as of its close
     "int_order_status_versions_reconstructed",
     "path:models/marts/targets",
-    "rpt_target_tree",
 )
 
 
@@ -107,6 +107,6 @@ def build_plan_models(
 
 
 def build_target_tree(**arguments: object) -> str:
-    """`build_plan_models` of the target tree (seeds, planning models, targets mart and
-    rpt_target_tree); a preview skips the data and unit tests, which need the org."""
+    """`build_plan_models` of the target tree (seeds, planning models, the targets mart
+    fct_target_tree); a preview skips the data and unit tests, which need the org."""
     return build_plan_models(selection=TARGET_TREE_SELECTION, what="the target tree", **arguments)

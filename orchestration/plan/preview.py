@@ -45,7 +45,7 @@ METRIC_ORDER = ("revenue", "units", "customers", "rate")
 
 @dataclass(frozen=True)
 class TargetRow:
-    """One row of rpt_target_tree."""
+    """One row of the target tree (fct_target_tree, published as rpt_target_tree)."""
 
     quarter: str
     node_id: str
@@ -99,7 +99,7 @@ def _sort_key(row: TargetRow) -> tuple:
 def _read_rows(database: Path, quarter: str) -> list[TargetRow]:
     with duckdb.connect(str(database), read_only=True) as connection:
         records = connection.execute(
-            f"select {', '.join(TREE_COLUMNS)} from reporting.rpt_target_tree where quarter = ?",
+            f"select {', '.join(TREE_COLUMNS)} from marts.fct_target_tree where quarter = ?",
             [quarter],
         ).fetchall()
     return sorted((TargetRow(*record) for record in records), key=_sort_key)

@@ -58,7 +58,7 @@ def tree_rows(database: Path) -> dict[tuple[str, str, str], tuple]:
         rows = connection.execute(
             "select quarter, node_id, metric, target_value, original_target_value, "
             "revision_reason, parent_node_id, is_partition_of_parent, dimension "
-            "from reporting.rpt_target_tree"
+            "from marts.fct_target_tree"
         ).fetchall()
     return {(r[0], r[1], r[2]): r[3:] for r in rows}
 

@@ -250,7 +250,7 @@ def engine_settings(engines: list[str], memory_limit: str) -> str:
         "duckdb": f"DuckDB with 2 dbt threads and a {memory_limit} memory limit",
         "spark": "Spark local[2] in the dbt process (session method), driver memory "
         + os.environ.get("SALES_TARGETS_SPARK_DRIVER_MEMORY", "2g")
-        + ", 4 shuffle partitions, 1 dbt thread",
+        + ", 2 shuffle partitions, 2 dbt threads, intermediate steps stored as tables",
     }
     return "; ".join(described[engine] for engine in engines) or "none"
 

@@ -20,6 +20,16 @@ from orchestration.settings import Settings
 from orchestration.transform.assets import PIPELINE_BUILD, QUARTER_MODELS_SELECT
 from orchestration.transform.project import run_dbt, snapshot_plan
 
+
+def node_seconds(nodes: list[dict], prefix: str) -> float:
+    """Execution seconds of run_results' nodes whose unique_id starts with `prefix`."""
+    return sum(
+        node.get("execution_time") or 0.0
+        for node in nodes
+        if node.get("unique_id", "").startswith(prefix)
+    )
+
+
 PARTIAL_PARSE = "partial_parse.msgpack"
 
 
@@ -61,11 +71,7 @@ def run_quarter_build(settings: Settings, window: QuarterWindow) -> DbtTiming:
     nodes = run_results.get("results", [])
 
     def seconds_of(prefix: str) -> float:
-        return sum(
-            node.get("execution_time") or 0.0
-            for node in nodes
-            if node.get("unique_id", "").startswith(prefix)
-        )
+        return node_seconds(nodes, prefix)
 
     slowest = sorted(
         ((node["unique_id"].split(".")[-1], node.get("execution_time") or 0.0) for node in nodes),

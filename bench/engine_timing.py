@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
+from dbt_timing import node_seconds
 
 from orchestration.partitions import QuarterWindow
 from orchestration.plan.dbt_build import copy_plan
@@ -198,11 +199,7 @@ class EngineBuild:
         nodes = run_results.get("results", [])
 
         def seconds_of(prefix: str) -> float:
-            return sum(
-                node.get("execution_time") or 0.0
-                for node in nodes
-                if node.get("unique_id", "").startswith(prefix)
-            )
+            return node_seconds(nodes, prefix)
 
         timing = self.timing
         timing.build_wall_seconds = wall

@@ -11,12 +11,19 @@ GIB = 1024**3
 
 @dataclass(frozen=True)
 class Goal:
-    """`value <= limit` (at_most) or `value >= limit`; `largest_scale_only` judges one scale."""
+    """`value <= limit` (at_most) or `value >= limit`; `largest_scale_only` judges one scale,
+    `from_lines` only scales of at least that many order lines a quarter."""
 
     limit: float
     at_most: bool
     text: str
     largest_scale_only: bool = False
+    from_lines: int = 0
+
+    def judges(self, scale: str, largest_scale: str) -> bool:
+        if self.largest_scale_only and scale != largest_scale:
+            return False
+        return scale_lines(scale) >= self.from_lines
 
     def met(self, value: float | None) -> bool | None:
         if value is None:
@@ -27,10 +34,12 @@ class Goal:
 GOALS: dict[str, Goal | None] = {
     "ingestion": Goal(0.5, at_most=False, text=">= 0.5x DB-API fetch"),
     "transformation": Goal(
-        3.0, at_most=True, text="<= 3x hand-written SQL (largest scale)", largest_scale_only=True
+        3.0, at_most=True, text="<= 3x hand-written SQL (1M lines and above)", from_lines=10**6
     ),
-    "contracts": Goal(0.20, at_most=True, text="<= 20% of wall time"),
-    "nightly incremental": Goal(0.25, at_most=True, text="<= 25% of a full rebuild"),
+    "contracts": Goal(0.15, at_most=True, text="<= 15% of wall time"),
+    "nightly incremental": Goal(
+        0.20, at_most=True, text="<= 20% of a full rebuild (1M lines and above)", from_lines=10**6
+    ),
     "backfill": Goal(0.5, at_most=True, text="<= 0.5x the one-quarter runs"),
     "peak memory": Goal(
         3 * GIB, at_most=True, text="<= 3 GiB (largest scale)", largest_scale_only=True
@@ -54,13 +63,20 @@ class Figure:
     engine: str = ""  # duckdb / spark where the figure is one engine's, else empty
 
 
+def scale_lines(label: str) -> float:
+    """Order lines a quarter of a scale label: "300k lines/q" -> 300000."""
+    count = label.split()[0]
+    factor = {"k": 10**3, "M": 10**6}.get(count[-1], 1)
+    return float(count.rstrip("kM")) * factor
+
+
 def judge(figures: list[Figure], largest_scale: str) -> None:
     """Fill each figure's verdict from its goal."""
     for figure in figures:
         goal = GOALS.get(figure.name)
         if goal is None:
             figure.verdict = "no goal"
-        elif goal.largest_scale_only and figure.scale != largest_scale:
+        elif not goal.judges(figure.scale, largest_scale):
             figure.verdict = "info"
         else:
             met = goal.met(figure.value)

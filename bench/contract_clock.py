@@ -20,7 +20,7 @@ import dagster as dg
 
 # (module the function is called from, function name, kind of validation)
 WRAPPED_VALIDATIONS: tuple[tuple[str, str, str], ...] = (
-    ("orchestration.ingest.load", "validate_chunk", "pandera raw contracts"),
+    ("orchestration.ingest.chunk", "validate_rows", "raw contracts"),
     ("orchestration.transform.assets", "validate_plan_for_run", "pandera plan contract"),
     ("orchestration.publish.gated", "personal_data_needles", "personal-data scan"),
     ("orchestration.publish.gated", "require_no_personal_data", "personal-data scan"),

@@ -59,6 +59,9 @@ from models.registry.sources.row_rules import (  # noqa: F401
     ROW_RULE_COLUMNS,
 )
 
+# Every date or timestamp column is named *_date, *_at, valid_from or valid_to.
+DATE_COLUMNS = r"^(.*_date|.*_at|valid_from|valid_to)$"
+
 
 def future_horizon(today: dt.date | None = None) -> pd.Timestamp:
     """The latest acceptable date or timestamp: a year from today (evaluated per validation)."""
@@ -79,9 +82,8 @@ class RawContract(pa.DataFrameModel):
         strict = True
         coerce = True
 
-    # Every date or timestamp column is named *_date, *_at, valid_from or valid_to.
     @pa.check(
-        r"^(.*_date|.*_at|valid_from|valid_to)$",
+        DATE_COLUMNS,
         regex=True,
         name="not_after_one_year_from_today",
     )

@@ -70,9 +70,10 @@ class Settings:
     # Nightly schedule: hour and timezone of the run that refreshes the current quarter.
     nightly_hour: int = 2
     timezone: str = "UTC"
-    # Ingestion: rows fetched per round trip, and how far before the watermark to re-read
-    # so late-committed source rows with an older `updated_at` are not missed.
-    ingest_chunk_size: int = 50_000
+    # Ingestion: rows per chunk (one fetch, one warehouse transaction), and how far before
+    # the watermark to re-read so late-committed source rows with an older `updated_at`
+    # are not missed.
+    ingest_chunk_size: int = 200_000
     ingest_lookback_hours: int = 48
     # DuckDB's memory cap for every writer of the warehouse (dbt and the pipeline). DuckDB
     # spills joins and aggregates past it to disk; its default (80% of RAM) lets one big
@@ -145,7 +146,7 @@ class Settings:
             fiscal_year_start_month=_int("SALES_TARGETS_FISCAL_YEAR_START_MONTH", 1),
             nightly_hour=_int("SALES_TARGETS_NIGHTLY_HOUR", 2),
             timezone=os.environ.get("SALES_TARGETS_TIMEZONE", "UTC"),
-            ingest_chunk_size=_int("SALES_TARGETS_INGEST_CHUNK_SIZE", 50_000),
+            ingest_chunk_size=_int("SALES_TARGETS_INGEST_CHUNK_SIZE", 200_000),
             ingest_lookback_hours=_int("SALES_TARGETS_INGEST_LOOKBACK_HOURS", 48),
             warehouse_memory_limit=os.environ.get("SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT", "1GB"),
             engine=os.environ.get("SALES_TARGETS_ENGINE", "duckdb").strip().lower() or "duckdb",

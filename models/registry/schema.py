@@ -80,6 +80,9 @@ class RowRule:
     check: Callable[[pd.DataFrame], pd.Series]
     # (later, earlier): the rule is "later >= earlier where both are set", which GX checks too
     ordered_pair: tuple[str, str] | None = None
+    # The same rule as a DuckDB boolean over the typed columns, where it has one: ingestion
+    # screens chunks with it (`models/registry/sql_checks.py`), pandera names the failures.
+    sql: str | None = None
 
 
 @dataclass(frozen=True)

@@ -272,18 +272,15 @@ def _driver_batches(result: sa.CursorResult, chunk_size: int, fetch: Fetch) -> I
         batch = fetch(cursor, chunk_size)
 
 
-def read_chunks(
+def read_batches(
     connection: sa.Connection,
     mapping: TableMapping,
     url: str,
     since: datetime | None,
     chunk_size: int,
-) -> Iterator[pd.DataFrame]:
-    """Stream the rows changed since `since` as frames of at most `chunk_size` raw values.
-
-    Frames have object columns (values exactly as the driver returned them), named as the
-    contract names them, and a RangeIndex counting rows within the chunk.
-    """
+) -> Iterator[list[tuple]]:
+    """Stream the rows changed since `since`, at most `chunk_size` at a time, as the DB-API
+    driver returns them: tuples of raw values in the contract's column order."""
     if chunk_size < 1:
         raise ValueError(f"ingest chunk size must be at least 1, got {chunk_size}")
     names = match_columns(mapping, select_columns(connection, mapping, url))
@@ -295,7 +292,6 @@ def read_chunks(
         raise _unavailable(mapping, url, f"cannot read the table ({problem})") from None
     # Errors come wrapped by SQLAlchemy (first row) or straight from the driver (the rest).
     read_errors = (sa.exc.DBAPIError, connection.dialect.loaded_dbapi.Error)
-    columns = list(mapping.columns)
     with result:
         batches = _driver_batches(result, chunk_size, _row_fetch(connection))
         while True:
@@ -307,4 +303,18 @@ def read_chunks(
                 # The source went away mid-read (dropped, truncated, connection lost).
                 problem = f"lost the source while reading the table ({_first_line(exc)})"
                 raise _unavailable(mapping, url, problem) from None
-            yield pd.DataFrame(rows, columns=columns, dtype=object)
+            yield rows
+
+
+def read_chunks(
+    connection: sa.Connection,
+    mapping: TableMapping,
+    url: str,
+    since: datetime | None,
+    chunk_size: int,
+) -> Iterator[pd.DataFrame]:
+    """`read_batches` as frames: object columns (values exactly as the driver returned
+    them), named as the contract names them, and a RangeIndex counting rows in the chunk."""
+    columns = list(mapping.columns)
+    for rows in read_batches(connection, mapping, url, since, chunk_size):
+        yield pd.DataFrame(rows, columns=columns, dtype=object)

@@ -94,8 +94,13 @@ def test_a_source_that_disappears_mid_extract_fails_the_batch_and_keeps_the_wate
     intact = tmp_path / "orders-intact.sqlite"
     shutil.copy2(orders_file, intact)
 
+    committed: list[int] = []
+
     def vanish_after_two_chunks(progress: IngestProgress) -> None:
-        if progress.source_table == "inventory_snapshots" and progress.chunk == 2:
+        if progress.source_table != "inventory_snapshots":
+            return
+        committed.append(progress.rows_read)
+        if progress.chunk == 2:
             with orders_file.open("r+b") as handle:  # the database file is emptied under us
                 handle.truncate(0)
 
@@ -113,10 +118,12 @@ def test_a_source_that_disappears_mid_extract_fails_the_batch_and_keeps_the_wate
             "select watermark from raw.load_watermarks where source_table = 'inventory_snapshots'"
         ).fetchone()
     assert status == "failed"  # never completed
-    assert rows_read == 2000  # the two committed chunks, recorded as such
+    # the chunks committed before the loss surfaced (the reader may have read one or two
+    # ahead of the truncation), recorded as such
+    assert rows_read == committed[-1] >= 2000
     assert watermark is None
 
-    # the source comes back: a plain re-run completes without duplicating the two chunks
+    # the source comes back: a plain re-run completes without duplicating those chunks
     shutil.copy2(intact, orders_file)
     results = {r.source_table: r for r in ingest_all(settings)}
     inventory = results["inventory_snapshots"]

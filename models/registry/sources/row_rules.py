@@ -48,11 +48,34 @@ def _net_amount_matches_line(frame: pd.DataFrame) -> pd.Series:
     return _unless_missing(frame, "net_amount_matches_line", holds)
 
 
-VALID_TO_AFTER_VALID_FROM = RowRule("valid_to_after_valid_from", _valid_to_after_valid_from)
+def _sql_unless_missing(rule: str, holds: str) -> str:
+    """The SQL spelling of `_unless_missing`: the rule passes where a compared value is null."""
+    missing = " or ".join(f"{column} is null" for column in ROW_RULE_COLUMNS[rule][1])
+    return f"({missing} or ({holds}))"
+
+
+VALID_TO_AFTER_VALID_FROM = RowRule(
+    "valid_to_after_valid_from",
+    _valid_to_after_valid_from,
+    sql=_sql_unless_missing("valid_to_after_valid_from", "valid_to > valid_from"),
+)
 END_DATE_NOT_BEFORE_START_DATE = RowRule(
-    "end_date_not_before_start_date", _end_date_not_before_start_date
+    "end_date_not_before_start_date",
+    _end_date_not_before_start_date,
+    sql=_sql_unless_missing("end_date_not_before_start_date", "end_date >= start_date"),
 )
 CONVERTED_AT_NOT_BEFORE_CREATED_AT = RowRule(
-    "converted_at_not_before_created_at", _converted_at_not_before_created_at
+    "converted_at_not_before_created_at",
+    _converted_at_not_before_created_at,
+    sql=_sql_unless_missing("converted_at_not_before_created_at", "converted_at >= created_at"),
 )
-NET_AMOUNT_MATCHES_LINE = RowRule("net_amount_matches_line", _net_amount_matches_line)
+# In doubles, operation for operation as the pandas rule computes it.
+NET_AMOUNT_MATCHES_LINE = RowRule(
+    "net_amount_matches_line",
+    _net_amount_matches_line,
+    sql=_sql_unless_missing(
+        "net_amount_matches_line",
+        "abs(net_amount::double - (quantity::double * unit_price::double - discount::double))"
+        f" <= {NET_AMOUNT_TOLERANCE!r}",
+    ),
+)

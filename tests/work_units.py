@@ -7,8 +7,8 @@ A work unit runs whole on one worker, so an expensive fixture is built once:
 - one seed of the reference recomputation: each seed is a world of its own, so the two
   seeds can be built on the two workers at the same time;
 - the tests that start from the shared run of the demo world (`published_demo` in
-  tests/conftest.py): end-to-end, as-of, the report in a browser and the mapping without
-  the optional tables.
+  tests/conftest.py): end-to-end, as-of, the report in a browser, the mapping without
+  the optional tables, the CLI and the contract checks' SQL screen.
 
 xdist hands out units in collection order; by default it puts the units with the most
 tests first, which sends the one-test end-to-end files last and leaves one worker running
@@ -29,6 +29,7 @@ PUBLISHED_DEMO_FILES = {
     "tests/report/test_report_browser.py",
     "tests/test_not_measured.py",
     "tests/test_cli_run.py",
+    "tests/quality/test_contract_screen.py",
 }
 
 LONGEST_FIRST = (

@@ -51,6 +51,15 @@ def class_name(table: Table) -> str:
     return "".join(part.capitalize() for part in table.name.split("_"))
 
 
+# Each built contract's registry table: the SQL screen of a warehouse table reads its rules.
+_REGISTRY_TABLES: dict[type[pa.DataFrameModel], Table] = {}
+
+
+def registry_table(model: type[pa.DataFrameModel]) -> Table | None:
+    """The registry table a contract was built from (None for a hand-written contract)."""
+    return _REGISTRY_TABLES.get(model)
+
+
 def contract_model(
     table: Table, base: type[pa.DataFrameModel], key_is_unique: bool = True
 ) -> type[pa.DataFrameModel]:
@@ -71,4 +80,6 @@ def contract_model(
         namespace[column.name] = pandera_field(column)
     for rule in table.row_rules:
         namespace[rule.name] = _row_check(rule)
-    return type(class_name(table), (base,), namespace)
+    model = type(class_name(table), (base,), namespace)
+    _REGISTRY_TABLES[model] = table
+    return model

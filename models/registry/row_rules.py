@@ -15,6 +15,39 @@ import pandas as pd
 from models.registry.schema import RowRule
 from models.registry.values import COMPLETION_TOLERANCE, DECIMAL_HALF_STEP, SIGNED_KPIS
 
+# The SQL spellings (`RowRule.sql`) screen tables in the warehouse; a row they do not pass
+# goes to the pandas rule, which decides. Comparisons of doubles keep this much inside the
+# pandas bound, so the order of floating-point operations never lets SQL pass a row the
+# pandas rule fails.
+SQL_MARGIN = 1e-12
+TOLERANCE_SQL = f"({COMPLETION_TOLERANCE!r} - {SQL_MARGIN!r})"
+
+
+def completion_sql(actual: str, target: str, completion: str) -> str:
+    """SQL of `completion_is_actual_over_target`, on the columns read as doubles."""
+    ratio = f"({actual} / {target})"
+    rounding = (
+        f"abs({ratio}) * {DECIMAL_HALF_STEP!r} * "
+        f"(1 / greatest(abs({actual}), {DECIMAL_HALF_STEP!r}) + 1 / {target})"
+    )
+    return (
+        f"case when {target} > 0 and {actual} is not null "
+        f"then abs({completion} - greatest({ratio}, 0)) <= {TOLERANCE_SQL} + {rounding} "
+        f"else {completion} is null end"
+    )
+
+
+def _ratio_sql(actual: str, target: str, completion: str) -> str:
+    applies = (
+        f"coalesce({actual} >= 0, false) and coalesce({target} > 0, false) "
+        f"and {completion} is not null"
+    )
+    return f"(not ({applies}) or ({completion_sql(actual, target, completion)}))"
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
 
 def completion_is_actual_over_target(
     frame: pd.DataFrame, actual: str, target: str, completion: str
@@ -163,6 +196,7 @@ def completion_rule(name: str, actual: str, target: str, completion: str) -> Row
         partial(
             completion_is_actual_over_target, actual=actual, target=target, completion=completion
         ),
+        sql=completion_sql(actual, target, completion),
     )
 
 
@@ -171,41 +205,78 @@ def ratio_rule(name: str, actual: str, target: str, completion: str) -> RowRule:
     return RowRule(
         name,
         partial(_ratio_where_non_negative, actual=actual, target=target, completion=completion),
+        sql=_ratio_sql(actual, target, completion),
     )
 
 
 COMPLETION_IS_ACTUAL_OVER_TARGET = completion_rule(
     "completion_is_actual_over_target", "actual_value", "target_value", "completion"
 )
-NODE_PATH_MATCHES_DIMENSION = RowRule("node_path_matches_dimension", node_path_matches_dimension)
-TEAM_NODES_HANG_UNDER_TEAM = RowRule("team_nodes_hang_under_team", team_nodes_hang_under_team)
-REVISION_REASON_WITH_EFFECTIVE_DATE = RowRule(
-    "revision_reason_with_effective_date", _revision_reason_with_effective_date
+NODE_PATH_MATCHES_DIMENSION = RowRule(
+    "node_path_matches_dimension",
+    node_path_matches_dimension,
+    sql="case when dimension = 'total' "
+    "then node_id = 'total' and parent_node_id is null and level = 0 "
+    "else starts_with(node_id, dimension || '/') and parent_node_id is not null and level > 0 "
+    "end",
 )
-WEEK_START_IS_MONDAY = RowRule("week_start_is_monday", week_start_is_monday)
-COMPLETION_BELOW_THRESHOLD = RowRule("completion_below_threshold", completion_below_threshold)
+TEAM_NODES_HANG_UNDER_TEAM = RowRule(
+    "team_nodes_hang_under_team",
+    team_nodes_hang_under_team,
+    sql="dimension <> 'team' or (level >= 2 and starts_with(parent_node_id, 'team/')) "
+    "or (level = 1 and parent_node_id = 'total')",
+)
+REVISION_REASON_WITH_EFFECTIVE_DATE = RowRule(
+    "revision_reason_with_effective_date",
+    _revision_reason_with_effective_date,
+    sql="(revision_reason is null) = (revision_effective_date is null)",
+)
+WEEK_START_IS_MONDAY = RowRule(
+    "week_start_is_monday", week_start_is_monday, sql="isodow(week_start) = 1"
+)
+COMPLETION_BELOW_THRESHOLD = RowRule(
+    "completion_below_threshold", completion_below_threshold, sql="completion < threshold"
+)
 ACTUAL_NON_NEGATIVE_UNLESS_RATE = RowRule(
-    "non_negative_unless_rate", partial(non_negative_unless_rate, columns=["actual_value"])
+    "non_negative_unless_rate",
+    partial(non_negative_unless_rate, columns=["actual_value"]),
+    sql="metric = 'rate' or coalesce(actual_value, 0) >= 0",
 )
 PROGRESS_NON_NEGATIVE_UNLESS_RATE = RowRule(
     "non_negative_unless_rate",
     partial(
         non_negative_unless_rate, columns=["week_actual", "actual_to_date", "projected_quarter_end"]
     ),
+    sql="metric = 'rate' or (coalesce(week_actual, 0) >= 0 and coalesce(actual_to_date, 0) >= 0 "
+    "and coalesce(projected_quarter_end, 0) >= 0)",
 )
 ACTUAL_NON_NEGATIVE_UNLESS_A_CHANGE = RowRule(
-    "actual_non_negative_unless_a_change", _signed_kpi_or_non_negative
+    "actual_non_negative_unless_a_change",
+    _signed_kpi_or_non_negative,
+    sql=f"metric in ({_quoted(SIGNED_KPIS)}) or coalesce(actual_value, 0) >= 0",
 )
-REVENUE_SHARE_AT_MOST_ONE = RowRule("revenue_share_at_most_one", _revenue_share_at_most_one)
+REVENUE_SHARE_AT_MOST_ONE = RowRule(
+    "revenue_share_at_most_one",
+    _revenue_share_at_most_one,
+    sql=f"metric <> 'revenue_share' or coalesce(actual_value, 0) <= 1 + {TOLERANCE_SQL}",
+)
 GROUPS_AND_REPS_HANG_UNDER_TEAM = RowRule(
-    "groups_and_reps_hang_under_team", _groups_and_reps_hang_under_team
+    "groups_and_reps_hang_under_team",
+    _groups_and_reps_hang_under_team,
+    sql="(level = 'region' and parent_node_id = 'total') "
+    "or (level <> 'region' and starts_with(parent_node_id, 'team/'))",
 )
 END_DATE_NOT_BEFORE_START_DATE = RowRule(
     "end_date_not_before_start_date",
     _end_date_not_before_start_date,
     ordered_pair=("end_date", "start_date"),
+    sql="end_date >= start_date or start_date is null or end_date is null",
 )
-COMMISSION_AT_MOST_REVENUE = RowRule("commission_at_most_revenue", _commission_at_most_revenue)
+COMMISSION_AT_MOST_REVENUE = RowRule(
+    "commission_at_most_revenue",
+    _commission_at_most_revenue,
+    sql=f"commission <= revenue + {TOLERANCE_SQL} or commission is null or revenue is null",
+)
 WEEK_COMPLETION_IS_WEEK_ACTUAL_OVER_WEEK_TARGET = completion_rule(
     "week_completion_is_week_actual_over_week_target",
     "week_actual",
@@ -218,11 +289,29 @@ COMPLETION_TO_DATE_IS_ACTUAL_OVER_TARGET_TO_DATE = completion_rule(
     "target_to_date",
     "completion_to_date",
 )
-AS_OF_DATE_WITHIN_QUARTER = RowRule("as_of_date_within_quarter", _as_of_date_within_quarter)
+AS_OF_DATE_WITHIN_QUARTER = RowRule(
+    "as_of_date_within_quarter",
+    _as_of_date_within_quarter,
+    sql="quarter_start_date <= as_of_date and as_of_date <= quarter_end_date",
+)
+_JUDGED = (
+    "(case when judged_on is null then null when judged_on = 'week' then week_completion "
+    "else completion_to_date end)"
+)
 JUDGED_COMPLETION_IS_THE_MEASURE_JUDGED_ON = RowRule(
-    "judged_completion_is_the_measure_judged_on", _judged_completion_is_the_measure_judged_on
+    "judged_completion_is_the_measure_judged_on",
+    _judged_completion_is_the_measure_judged_on,
+    sql=f"({_JUDGED} is null and judged_completion is null) "
+    f"or abs(judged_completion - {_JUDGED}) <= {TOLERANCE_SQL}",
 )
 REPORTED_THROUGH_WITHIN_WEEK = RowRule(
-    "reported_through_within_week", _reported_through_within_week
+    "reported_through_within_week",
+    _reported_through_within_week,
+    sql="week_start <= reported_through and reported_through <= week_start + interval 6 day",
 )
-THRESHOLD_IS_THE_LEVEL_LINE = RowRule("threshold_is_the_level_line", _threshold_is_the_level_line)
+THRESHOLD_IS_THE_LEVEL_LINE = RowRule(
+    "threshold_is_the_level_line",
+    _threshold_is_the_level_line,
+    sql="abs(threshold - case when level = 'amber' then amber_below else red_below end) "
+    f"<= {TOLERANCE_SQL}",
+)

@@ -1,7 +1,13 @@
-# Longer than 300 lines: stream, key check and report of one table.
+# Longer than 300 lines: screen, stream, key check and report of one table.
 """Validate a warehouse table or view against its pandera contract without loading it whole.
 
-Rows stream out of DuckDB as Arrow record batches (`chunk_rows` each, ~200k by default)
+First in SQL, where the data is: a contract built from the registry has every column
+check and row rule spelled in SQL too (`models/registry/sql_checks.py`). When the
+relation has exactly the contract's columns and types, one query counts the rows and the
+rows that fail that screen; only those stream to pandera, which names the rules they break
+(the screen may flag a row pandera accepts, never the reverse). So a clean table costs one
+scan. Otherwise every row streams to pandera:
+rows come out of DuckDB as Arrow record batches (`chunk_rows` each, ~200k by default)
 and each batch is validated with the pandas backend; memory stays bounded by one batch.
 Row rules (types, ranges, allowed values, cross-column rules) hold row by row, so chunks
 see them all. A key (`Config.unique`) spans rows that may fall in different chunks, so it
@@ -28,6 +34,9 @@ import duckdb
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
+
+from models.registry.pandera_build import registry_table
+from models.registry.sql_checks import table_holds
 
 DEFAULT_CHUNK_ROWS = 200_000
 SAMPLE_ROWS = 10
@@ -62,6 +71,8 @@ class ContractReport:
     loaded_after: datetime | None = None
     # the latest loaded_at in the relation when it was read (tables with loaded_at)
     loaded_through: datetime | None = None
+    # rows the SQL screen did not pass, which pandera then judged (None: no screen)
+    rows_judged_by_pandera: int | None = None
 
     @property
     def passed(self) -> bool:
@@ -135,6 +146,17 @@ def _quarter_filter(
     return (f" where {' and '.join(conditions)}" if conditions else ""), params
 
 
+def _rows_sql(
+    relation: str,
+    columns: dict[str, str],
+    quarters: Sequence[str] | None,
+    loaded_after: datetime | None,
+) -> tuple[str, list]:
+    """SELECT of the rows to validate, decimals read as doubles, and its parameters."""
+    where, params = _quarter_filter(columns, quarters, loaded_after)
+    return f"select {_select_list(columns)} from {_qualified(relation)}{where}", params
+
+
 def read_chunks(
     connection: duckdb.DuckDBPyConnection,
     relation: str,
@@ -142,11 +164,13 @@ def read_chunks(
     quarters: Sequence[str] | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     loaded_after: datetime | None = None,
+    failing: str | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """The relation's rows (of `quarters`, loaded after `loaded_after`) as pandas frames of
-    at most `chunk_rows` rows."""
-    where, params = _quarter_filter(columns, quarters, loaded_after)
-    sql = f"select {_select_list(columns)} from {_qualified(relation)}{where}"
+    """The relation's rows (of `quarters`, loaded after `loaded_after`, not passing the
+    SQL `failing` screen when given) as pandas frames of at most `chunk_rows` rows."""
+    sql, params = _rows_sql(relation, columns, quarters, loaded_after)
+    if failing is not None:
+        sql = f"select * from ({sql}) where not coalesce({failing}, false)"
     reader = connection.sql(sql, params=params).to_arrow_reader(chunk_rows)
     for batch in reader:
         if batch.num_rows:
@@ -154,6 +178,41 @@ def read_chunks(
 
 
 # ---------------------------------------------------------------- checking
+def _same_type(registry_type: str, warehouse_type: str) -> bool:
+    return registry_type.replace(" ", "").upper() == warehouse_type.replace(" ", "").upper()
+
+
+def screen_sql(model: type[pa.DataFrameModel], columns: dict[str, str]) -> str | None:
+    """SQL true where a row passes the contract's row rules, if the relation has exactly the
+    contract's columns, of the registry's types, and every rule has SQL; else None."""
+    table = registry_table(model)
+    if table is None or set(columns) != set(table.column_names):
+        return None
+    if not all(_same_type(c.data_type, columns[c.name]) for c in table.columns):
+        return None
+    return table_holds(table)
+
+
+def _screen(
+    connection: duckdb.DuckDBPyConnection,
+    relation: str,
+    columns: dict[str, str],
+    screen: str,
+    quarters: Sequence[str] | None,
+    loaded_after: datetime | None,
+) -> tuple[int, int] | None:
+    """(rows, rows the screen does not pass); None if DuckDB cannot run the screen."""
+    sql, params = _rows_sql(relation, columns, quarters, loaded_after)
+    try:
+        [(rows, failing)] = connection.execute(
+            f"select count(*), count(*) filter (where not coalesce({screen}, false)) from ({sql})",
+            params,
+        ).fetchall()
+    except duckdb.Error:
+        return None  # e.g. a type the SQL does not apply to: pandera reads every row
+    return int(rows), int(failing)
+
+
 def _row_rule_schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
     """The contract without its key: chunks cannot see each other's rows.
 
@@ -228,9 +287,9 @@ def _check_key(
         f"select {key_sql}, count(*) as copies from {_qualified(relation)}{where} "
         f"group by {key_sql} having count(*) > 1"
     )
-    keys, rows = connection.execute(
+    [(keys, rows)] = connection.execute(
         f"select count(*), coalesce(sum(copies), 0) from ({duplicates})", params
-    ).fetchone()
+    ).fetchall()
     if not keys:
         return None
     sample = connection.execute(
@@ -270,7 +329,19 @@ def validate_relation(
         ).fetchall()[0][0]
     schema = _row_rule_schema(model)
     tallies: dict[str, _RuleTally] = {}
-    chunks = read_chunks(connection, relation, columns, quarters, chunk_rows, loaded_after)
+    screen = screen_sql(model, columns)
+    counted = None
+    if screen is not None:
+        counted = _screen(connection, relation, columns, screen, quarters, loaded_after)
+    if counted is not None:
+        report.rows_judged_by_pandera = counted[1]
+        chunks = iter(())
+        if counted[1]:
+            chunks = read_chunks(
+                connection, relation, columns, quarters, chunk_rows, loaded_after, screen
+            )
+    else:
+        chunks = read_chunks(connection, relation, columns, quarters, chunk_rows, loaded_after)
     for chunk in chunks:
         try:
             schema.validate(chunk, lazy=True)
@@ -280,7 +351,9 @@ def validate_relation(
             )
         report.rows_checked += len(chunk)
         report.chunks += 1
-    if report.chunks == 0:
+    if counted is not None:
+        report.rows_checked = counted[0]  # pandera saw only the rows the screen flagged
+    elif report.chunks == 0:
         # an empty relation (or no new rows) still has to have the contract's columns
         empty = pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
         try:

@@ -108,6 +108,8 @@ def test_a_negative_target_fails_naming_the_rule_the_count_and_the_row(warehouse
     assert not report.passed
     assert report.rules_failed == {"target_value: greater_than_or_equal_to(0)": 1}
     assert report.failing_rows == 1
+    # the other six rows passed the SQL screen; pandera read only the one it flagged
+    assert (report.rows_checked, report.rows_judged_by_pandera) == (7, 1)
     sample = report.failures[0].sample
     assert sample[["node_id", "metric", "target_value"]].values.tolist() == [
         ["customer/new", "revenue", -5.0]
@@ -316,7 +318,8 @@ def test_a_duplicate_key_split_across_chunks_is_caught_in_sql(warehouse):
 
     report = validate(warehouse, "marts.fct_target_tree", TargetTree, chunk_rows=3)
 
-    assert report.chunks == 3
+    # every row passes the SQL screen (pandera reads none); the key is checked in SQL
+    assert (report.chunks, report.rows_judged_by_pandera) == (0, 0)
     assert report.rows_checked == 8
     assert report.rules_failed == {UNIQUE_TREE_KEY: 2}
     assert report.failures[0].sample.to_dict("records") == [

@@ -29,7 +29,20 @@ def _superseded_after_updated(frame: pd.DataFrame) -> pd.Series:
 
 
 IS_CONVERTED_IFF_CONVERTED_AT = RowRule(
-    "is_converted_iff_converted_at", _is_converted_iff_converted_at
+    "is_converted_iff_converted_at",
+    _is_converted_iff_converted_at,
+    sql="is_converted is not null and is_converted = (converted_at is not null)",
 )
-STATUS_FLAGS_MATCH_STATUS = RowRule("status_flags_match_status", _status_flags_match_status)
-SUPERSEDED_AFTER_UPDATED = RowRule("superseded_after_updated", _superseded_after_updated)
+STATUS_FLAGS_MATCH_STATUS = RowRule(
+    "status_flags_match_status",
+    _status_flags_match_status,
+    sql=" and ".join(
+        f"is_{status} is not null and is_{status} = coalesce(status = '{status}', false)"
+        for status in ("completed", "cancelled", "refunded")
+    ),
+)
+SUPERSEDED_AFTER_UPDATED = RowRule(
+    "superseded_after_updated",
+    _superseded_after_updated,
+    sql="superseded_at is null or updated_at is null or superseded_at > updated_at",
+)

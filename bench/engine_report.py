@@ -222,6 +222,18 @@ def engines_json(details: Mapping[str, Mapping[str, object]]) -> dict[str, objec
     return result
 
 
+def engines_section_of(text: str) -> str | None:
+    """The "## Engines" section of `text` (to the next "## " heading), if it has one."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.rstrip("\n") == HEADING]
+    if not starts:
+        return None
+    end = next(
+        (i for i in range(starts[0] + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+    )
+    return "".join(lines[starts[0] : end]).rstrip("\n") + "\n"
+
+
 def replace_section(text: str, section: str, before: str = "## Notes per figure") -> str:
     """`text` with its "## Engines" section (to the next "## " heading) replaced by
     `section`; without one, `section` goes before the `before` heading, else at the end."""

@@ -30,7 +30,12 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from bench_figures import Figure, judge, markdown_table, text_table, write_json  # noqa: E402
-from engine_report import engines_json, engines_section, replace_section  # noqa: E402
+from engine_report import (  # noqa: E402
+    engines_json,
+    engines_section,
+    engines_section_of,
+    replace_section,
+)
 from rss_sampler import TreeRssSampler  # noqa: E402
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"  # bench/ is a script folder
@@ -353,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.update_summary:
         summary = args.results_dir / SUMMARY
         if "pipeline" in args.phases or not summary.exists():
+            kept = engines_section_of(summary.read_text()) if summary.exists() else None
+            if kept and not engines_text:  # the pipeline alone: the last Engines section stays
+                report = replace_section(report, kept)
             summary.write_text(report)
         elif engines_text:  # the engine phase alone: the rest of the summary stays as it is
             summary.write_text(replace_section(summary.read_text(), engines_text))

@@ -192,3 +192,13 @@ def test_engines_and_phases_are_read_from_the_command_line():
         parse_engines("postgres")
     with pytest.raises(argparse.ArgumentTypeError):
         parse_phases(",")
+
+
+def test_the_engines_section_is_found_to_carry_over_a_pipeline_only_run():
+    summary = "# Results\n\ntable\n\n## Engines\n\nold\n- a\n\n## Notes per figure\n\n- n\n"
+    assert er.engines_section_of(summary) == "## Engines\n\nold\n- a\n"
+    assert er.engines_section_of("# Results\n\ntable\n") is None
+    fresh = "# Results\n\nnew table\n\n## Notes per figure\n\n- m\n"
+    assert er.replace_section(fresh, er.engines_section_of(summary)) == (
+        "# Results\n\nnew table\n\n## Engines\n\nold\n- a\n\n## Notes per figure\n\n- m\n"
+    )

@@ -22,7 +22,6 @@ import dagster as dg
 WRAPPED_VALIDATIONS: tuple[tuple[str, str, str], ...] = (
     ("orchestration.ingest.chunk", "validate_rows", "raw contracts"),
     ("orchestration.transform.assets", "validate_plan_for_run", "pandera plan contract"),
-    ("orchestration.publish.gated", "personal_data_needles", "personal-data scan"),
     ("orchestration.publish.gated", "require_no_personal_data", "personal-data scan"),
     ("orchestration.publish.gated", "validate_store_file", "great-expectations"),
 )

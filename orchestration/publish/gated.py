@@ -21,7 +21,7 @@ from orchestration.quality.gx_checkpoint import (
 )
 from orchestration.quality.personal_data import (
     PersonalDataError,
-    personal_data_needles,
+    WarehouseCustomers,
     require_no_personal_data,
 )
 from orchestration.settings import Settings
@@ -38,7 +38,7 @@ class _StoreGates:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.needles = personal_data_needles(settings)
+        self.needles = WarehouseCustomers(settings)
         self.validation: ValidationSummary | None = None
 
     def personal_data(self, store: Path) -> None:

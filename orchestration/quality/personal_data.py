@@ -6,8 +6,10 @@ connection) or of a Parquet folder (one sub-folder per table, as published). It 
 for email addresses and phone numbers by pattern, and for literal values the caller
 knows are personal (customer names, emails, phones from the CRM), case-insensitively as
 substrings. Matching runs inside DuckDB over the distinct values, so a large store is not
-pulled into Python, and a needle is compared only with the values sharing its rarest
-character pair, so thousands of customer names cost about as much as a few.
+pulled into Python; needles are joined with runs of the values' tokens (or, for scripts
+without word spaces, looked up by their rarest character pair), so millions of customer
+values cost about as much as a few; the publish gate loads them from the warehouse inside
+DuckDB (`WarehouseCustomers`).
 """
 
 from __future__ import annotations
@@ -185,24 +187,56 @@ def _phone_findings(connection: duckdb.DuckDBPyConnection) -> list[PersonalDataF
     ]
 
 
-# Substring search without comparing every needle with every value: each needle is looked
-# up only among the values holding its rarest character pair (bigram), then confirmed
-# with `contains`. A needle with a pair no value holds cannot occur and is dropped.
+# Two ways a needle matches, each without comparing every needle with every value:
+# - by whole tokens (every needle of 4+ characters, or 2+ with a non-ASCII character): each
+#   distinct published value is cut into its runs of 1..n tokens, n the most tokens of a
+#   needle, and the runs are joined with the needles by equality, so the customer "Min Li"
+#   does not hit the rep "Min Liu" but "call Min Li, today" is a hit;
+# - as plain substrings (needles with a non-ASCII character: scripts without word spaces,
+#   e.g. Chinese names): each needle is looked up only among the values holding its rarest
+#   character pair (bigram), then confirmed with `contains`.
+# Both cost about as much for millions of customer values as for a few.
+_TOKENS = "regexp_replace({text}, '[^[:alnum:]@.+_-]+', ' ', 'g')"
 _LISTED_VALUES = f"""
-with eligible as (
-    select needle from _pd_needles
-    where length(needle) >= {MIN_SUBSTRING_NEEDLE}
-       or (length(needle) >= 2 and regexp_matches(needle, '[[:^ascii:]]'))
+with needles as (
+    select needle, regexp_matches(needle, '[[:^ascii:]]') as non_ascii from _pd_needles
 ),
+distinct_values as (select distinct lowered from _pd_values),
+token_needles as (
+    select distinct trim({_TOKENS.format(text="needle")}) as tokens
+    from needles
+    where length(needle) >= {MIN_SUBSTRING_NEEDLE} or (non_ascii and length(needle) >= 2)
+),
+longest as (
+    select coalesce(max(length(string_split(tokens, ' '))), 0) as n
+    from token_needles where tokens <> ''
+),
+value_tokens as (
+    select lowered, [t for t in string_split({_TOKENS.format(text="lowered")}, ' ') if t <> '']
+        as tokens
+    from distinct_values
+),
+value_runs as (
+    select lowered, unnest(flatten([
+        [array_to_string(tokens[i:i + k - 1], ' ') for k in range(1, longest.n + 1)
+         if i + k - 1 <= length(tokens)]
+        for i in range(1, length(tokens) + 1)])) as run
+    from value_tokens, longest
+),
+token_hits as (
+    select distinct r.lowered from value_runs r join token_needles n on r.run = n.tokens
+),
+substring_needles as (select needle from needles where non_ascii and length(needle) >= 2),
 needle_pairs as (
     select needle, unnest(list_distinct([substr(needle, i, 2) for i in range(1, length(needle))]))
         as pair
-    from eligible
+    from substring_needles
 ),
 value_pairs as (
     select lowered, unnest(list_distinct(
         [substr(lowered, i, 2) for i in range(1, length(lowered))])) as pair
-    from (select distinct lowered from _pd_values)
+    from distinct_values
+    where exists (select 1 from substring_needles)
 ),
 pair_counts as (select pair, count(*) as values_with_pair from value_pairs group by pair),
 keyed as (
@@ -214,37 +248,73 @@ keyed as (
 substring_hits as (
     select distinct v.lowered
     from keyed k join value_pairs v on v.pair = k.key_pair
-    where k.every_pair_occurs and (
-        -- scripts without word spaces (Chinese names): plain containment
-        (regexp_matches(k.needle, '[[:^ascii:]]') and contains(v.lowered, k.needle))
-        -- otherwise whole tokens only, so the customer "Min Li" does not hit the rep "Min Liu"
-        or contains(
-            ' ' || regexp_replace(v.lowered, '[^[:alnum:]@.+_-]+', ' ', 'g') || ' ',
-            ' ' || trim(regexp_replace(k.needle, '[^[:alnum:]@.+_-]+', ' ', 'g')) || ' '
-        )
-    )
+    where k.every_pair_occurs and contains(v.lowered, k.needle)
 ),
 whole_value_hits as (
     select distinct lowered from _pd_values where trim(lowered) in (select needle from _pd_needles)
 ),
-hits as (select lowered from substring_hits union select lowered from whole_value_hits)
+hits as (
+    select lowered from token_hits
+    union select lowered from substring_hits
+    union select lowered from whole_value_hits
+)
 """
 
 
+class WarehouseCustomers:
+    """The needles of `personal_data_needles`, loaded by the scan straight from the
+    warehouse: millions of customer values never pass through Python."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def load(self, connection: duckdb.DuckDBPyConnection) -> None:
+        """Fill the scan's `_pd_needles` (lowercased, trimmed, distinct)."""
+        connection.execute(f"create or replace temp table _pd_needles as {_EMPTY_NEEDLES}")
+        if not self.settings.warehouse_path.exists():
+            return
+        with (
+            warehouse_lock(self.settings),
+            _warehouse_attached(connection, self.settings.warehouse_path) as values,
+        ):
+            if values:
+                stripped = f"trim(value, {_WHITESPACE})"
+                connection.execute(
+                    f"insert into _pd_needles select distinct lower({stripped}) "
+                    f"from ({values}) where {stripped} <> ''"
+                )
+
+
+Needles = Iterable[str] | WarehouseCustomers
+_EMPTY_NEEDLES = "select null::varchar as needle where false"
+_WHITESPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"  # str.strip's ASCII
+
+
+def _load_needles(connection: duckdb.DuckDBPyConnection, needles: Needles) -> bool:
+    """Create `_pd_needles`; False when there is none."""
+    if isinstance(needles, WarehouseCustomers):
+        needles.load(connection)
+    else:
+        values = sorted(
+            {str(n).strip().lower() for n in needles if n is not None and str(n).strip()}
+        )
+        connection.execute(f"create or replace temp table _pd_needles as {_EMPTY_NEEDLES}")
+        if values:
+            connection.execute("insert into _pd_needles select unnest(?::varchar[])", [values])
+    return connection.execute("select count(*) from _pd_needles").fetchone()[0] > 0
+
+
 def _listed_value_findings(
-    connection: duckdb.DuckDBPyConnection, needles: Iterable[str]
+    connection: duckdb.DuckDBPyConnection, needles: Needles
 ) -> list[PersonalDataFinding]:
-    values = sorted({str(n).strip().lower() for n in needles if n is not None and str(n).strip()})
-    if not values:
+    if not _load_needles(connection, needles):
         return []
-    connection.execute("create or replace temp table _pd_needles (needle varchar)")
-    connection.execute("insert into _pd_needles select unnest(?::varchar[])", [values])
     query = _LISTED_VALUES + _PER_COLUMN.format(condition="lowered in (select lowered from hits)")
     return _findings("listed value", connection.execute(query).fetchall())
 
 
 def scan_for_personal_data(
-    source: Path | duckdb.DuckDBPyConnection, needles: Iterable[str] = ()
+    source: Path | duckdb.DuckDBPyConnection, needles: Needles = ()
 ) -> list[PersonalDataFinding]:
     """Findings of emails, phone numbers and `needles` in every text column of `source`:
     a DuckDB file or open connection (every table) or a published Parquet folder.
@@ -266,7 +336,7 @@ def scan_for_personal_data(
 
 
 def require_no_personal_data(
-    source: Path | duckdb.DuckDBPyConnection, needles: Iterable[str] = ()
+    source: Path | duckdb.DuckDBPyConnection, needles: Needles = ()
 ) -> None:
     """Raise `PersonalDataError` naming every table and column holding personal data."""
     findings = scan_for_personal_data(source, needles)
@@ -293,38 +363,60 @@ def personal_data_needles(settings: Settings) -> list[str]:
 def _customer_values(warehouse_path: Path) -> list[str]:
     connection = duckdb.connect(":memory:")
     try:
-        quoted = str(warehouse_path).replace("'", "''")
-        connection.execute(f"attach '{quoted}' as warehouse (read_only)")
-        present = {
-            name
-            for (name,) in connection.execute(
-                "select column_name from information_schema.columns where table_catalog = "
-                "'warehouse' and table_schema = 'raw' and table_name = 'customers'"
-            ).fetchall()
-        }
-        columns = [c for c in CUSTOMER_PERSONAL_COLUMNS if c in present]
-        needles: set[str] = set()
-        for column in columns:
-            needles.update(
+        with _warehouse_attached(connection, warehouse_path) as values:
+            if not values:
+                return []
+            return [
                 value
                 for (value,) in connection.execute(
-                    f"select distinct {column} from warehouse.raw.customers "
-                    f"where {column} is not null"
+                    f"select value from ({values}) order by value"
                 ).fetchall()
-            )
-        # Rep names may be published (the reps read the report); a customer who happens to
-        # share a rep's name cannot be told apart from the rep, so that name is not a needle.
-        has_reps = connection.execute(
-            "select count(*) from information_schema.columns where table_catalog = 'warehouse' "
-            "and table_schema = 'raw' and table_name = 'reps' and column_name = 'rep_name'"
-        ).fetchone()[0]
-        if has_reps:
-            needles.difference_update(
-                name
-                for (name,) in connection.execute(
-                    "select distinct rep_name from warehouse.raw.reps where rep_name is not null"
-                ).fetchall()
-            )
+            ]
     finally:
         connection.close()
-    return sorted(needles)
+
+
+@contextmanager
+def _warehouse_attached(connection: duckdb.DuckDBPyConnection, warehouse_path: Path):
+    """Attach the warehouse read-only and yield the SQL of its customers' personal values
+    (distinct, text), or None when it has no customers table."""
+    quoted = str(warehouse_path).replace("'", "''")
+    connection.execute(f"attach '{quoted}' as {_WAREHOUSE} (read_only)")
+    try:
+        yield _customer_values_sql(connection)
+    finally:
+        connection.execute(f"detach {_WAREHOUSE}")
+
+
+_WAREHOUSE = "_pd_warehouse"
+
+
+def _raw_columns(connection: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
+        name
+        for (name,) in connection.execute(
+            "select column_name from information_schema.columns where table_catalog = ? "
+            "and table_schema = 'raw' and table_name = ?",
+            [_WAREHOUSE, table],
+        ).fetchall()
+    }
+
+
+def _customer_values_sql(connection: duckdb.DuckDBPyConnection) -> str | None:
+    present = _raw_columns(connection, "customers")
+    columns = [c for c in CUSTOMER_PERSONAL_COLUMNS if c in present]
+    if not columns:
+        return None
+    values = " union ".join(
+        f"select cast({column} as varchar) as value from {_WAREHOUSE}.raw.customers "
+        f"where {column} is not null"
+        for column in columns
+    )
+    # Rep names may be published (the reps read the report); a customer who happens to
+    # share a rep's name cannot be told apart from the rep, so that name is not a needle.
+    if "rep_name" in _raw_columns(connection, "reps"):
+        values = (
+            f"select value from ({values}) except select cast(rep_name as varchar) "
+            f"from {_WAREHOUSE}.raw.reps where rep_name is not null"
+        )
+    return values

@@ -10,6 +10,7 @@ import pytest
 from orchestration.publish.parquet import write_parquet_tables
 from orchestration.quality.personal_data import (
     PersonalDataError,
+    WarehouseCustomers,
     personal_data_needles,
     require_no_personal_data,
     scan_for_personal_data,
@@ -20,6 +21,21 @@ CUSTOMER_NAMES = ["Zhang Wei", "Maria Gonzalez"]
 
 def findings_of(source, needles=()) -> set[tuple[str, str, str, int]]:
     return {(f.table, f.column, f.kind, f.rows) for f in scan_for_personal_data(source, needles)}
+
+
+def write_raw_people(settings, customers: str, reps: str | None = None) -> None:
+    """A warehouse whose raw.customers (and raw.reps) hold the given VALUES rows."""
+    settings.warehouse_path.parent.mkdir(parents=True)
+    with duckdb.connect(str(settings.warehouse_path)) as warehouse:
+        warehouse.execute("create schema raw")
+        warehouse.execute(
+            f"create table raw.customers as select * from (values {customers}) "
+            "t(customer_id, customer_name, email, phone)"
+        )
+        if reps is not None:
+            warehouse.execute(
+                f"create table raw.reps as select * from (values {reps}) t(rep_id, rep_name)"
+            )
 
 
 def test_a_clean_store_passes(store):
@@ -79,15 +95,12 @@ def test_short_names_only_match_whole_values(store):
 
 
 def test_needles_come_from_the_warehouse_customers(settings):
-    settings.warehouse_path.parent.mkdir(parents=True)
-    with duckdb.connect(str(settings.warehouse_path)) as warehouse:
-        warehouse.execute("create schema raw")
-        warehouse.execute(
-            "create table raw.customers as select * from (values "
-            "('c-1', 'Zhang Wei', 'zhang.wei@example.com', '+86 138 1234 5678'), "
-            "('c-1', 'Zhang Wei', 'zhang.wei@example.com', '+86 138 1234 5678'), "
-            "('c-2', 'Maria Gonzalez', null, null)) t(customer_id, customer_name, email, phone)"
-        )
+    write_raw_people(
+        settings,
+        "('c-1', 'Zhang Wei', 'zhang.wei@example.com', '+86 138 1234 5678'), "
+        "('c-1', 'Zhang Wei', 'zhang.wei@example.com', '+86 138 1234 5678'), "
+        "('c-2', 'Maria Gonzalez', null, null)",
+    )
     assert personal_data_needles(settings) == [
         "+86 138 1234 5678",
         "Maria Gonzalez",
@@ -119,18 +132,11 @@ def test_a_customer_name_inside_a_longer_rep_name_is_not_a_hit(store):
 
 
 def test_rep_names_are_not_needles_even_when_a_customer_shares_them(settings):
-    settings.warehouse_path.parent.mkdir(parents=True)
-    with duckdb.connect(str(settings.warehouse_path)) as warehouse:
-        warehouse.execute("create schema raw")
-        warehouse.execute(
-            "create table raw.customers as select * from (values "
-            "('c-1', 'Jing Huang', null, null), ('c-2', 'Maria Gonzalez', null, null)) "
-            "t(customer_id, customer_name, email, phone)"
-        )
-        warehouse.execute(
-            "create table raw.reps as select * from (values ('rep-007', 'Jing Huang')) "
-            "t(rep_id, rep_name)"
-        )
+    write_raw_people(
+        settings,
+        "('c-1', 'Jing Huang', null, null), ('c-2', 'Maria Gonzalez', null, null)",
+        reps="('rep-007', 'Jing Huang')",
+    )
     assert personal_data_needles(settings) == ["Maria Gonzalez"]
 
 
@@ -147,3 +153,31 @@ def test_run_ids_and_batch_ids_are_not_phones(store):
     with duckdb.connect(str(path)) as connection:
         connection.execute("update rpt_action_plans set owner = 'phone: 138-1234-5678, thanks'")
     assert findings_of(path) == {("rpt_action_plans", "owner", "phone", 1)}
+
+
+def test_the_scan_reads_its_needles_from_the_warehouse_as_listed(settings, store):
+    """The publish gate's needles never pass through Python: the scan loads them from
+    raw.customers itself, by the rule `personal_data_needles` lists them with."""
+    write_raw_people(
+        settings,
+        "('c-1', '  Zhang Wei ', 'zhang.wei@example.com', null), "
+        "('c-2', 'Jing Huang', null, 8613812345678), ('c-3', 'Li', null, null)",
+        reps="('rep-007', 'Jing Huang')",
+    )
+    path = store(
+        [
+            "update rpt_action_plans set owner = 'Jing Huang'",  # a rep's name: published
+            "update rpt_warnings set message = 'visit ZHANG   wei today' where level = 'red'",
+            "update rpt_warnings set owner = 'ref 8613812345678' where level = 'amber'",
+            "update rpt_target_tree set revision_reason = 'online' where node_id = 'total'",
+        ]
+    )
+    from_warehouse = findings_of(path, WarehouseCustomers(settings))
+    assert from_warehouse == findings_of(path, personal_data_needles(settings))
+    # the phone stored as a number is a needle too; "Li" matches whole values only
+    assert from_warehouse == {
+        ("rpt_warnings", "message", "listed value", 1),
+        ("rpt_warnings", "owner", "listed value", 1),
+    }
+    settings.warehouse_path.unlink()
+    assert findings_of(path, WarehouseCustomers(settings)) == set()

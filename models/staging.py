@@ -23,7 +23,7 @@ class StagingContract(pa.DataFrameModel):
         coerce = True
 
 
-# Contract of each staging view, by relation name.
+# Contract of each staging table, by relation name.
 STAGING_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     f"staging.{name}": contract_model(table, StagingContract)
     for name, table in STAGING_TABLES.items()

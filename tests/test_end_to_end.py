@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from orchestration.ingest.source_tables import SOURCE_TABLES
 from orchestration.runner import run_quarters
+from orchestration.transform.staging_state import STAGING_BUILD
 from tests.conftest import generate_small_world
 from tests.reference import reference
 from tests.reference.test_reference_recomputation import assert_agree
@@ -34,6 +35,20 @@ def _staging_counts(warehouse) -> dict[str, int]:
                 "order by 1"
             ).fetchall()
         }
+
+
+def _staging_tested_through(warehouse):
+    """(the staging build's recorded pass, the newest raw load): equal after a pass."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        (recorded,) = connection.execute(
+            "select validated_through from quality.contract_watermarks where relation = ?",
+            [STAGING_BUILD],
+        ).fetchone()
+        newest = " union all ".join(
+            f"select max(_loaded_at) as t from raw.{source.name}" for source in SOURCE_TABLES
+        )
+        (loaded,) = connection.execute(f"select max(t) from ({newest})").fetchone()
+    return recorded, loaded
 
 
 def _distinct_clean_keys(settings, source) -> int:
@@ -130,6 +145,10 @@ def test_two_quarters_through_dagster_and_a_rerun_changes_nothing(tmp_path, publ
         left = [p.name for p in target.glob(f"*-{run.run_id[:7]}-*")]
         assert left == [], left
     assert _staging_counts(settings.warehouse_path) == counts
+    # each run recorded that staging's tests passed through its newest load
+    for warehouse in (published_demo.settings.warehouse_path, settings.warehouse_path):
+        recorded, newest = _staging_tested_through(warehouse)
+        assert recorded == newest
     with duckdb.connect(str(settings.reporting_path), read_only=True) as store:
         tables = {name for (name,) in store.execute("show tables").fetchall()}
     assert "rpt_publication" in tables

@@ -2,7 +2,7 @@
 
 A department adopting the pipeline has an org and a sales history, not a plan in this
 format. `plan init` loads the sources (the pipeline's own ingestion: same mapping,
-quarantine and reconciliation), builds the staging views with dbt, names the org's tiers
+quarantine and reconciliation), builds the staging tables with dbt, names the org's tiers
 and kinds, builds the resolved org, and writes every plan file (`starter.py`):
 
 - `region_tiers.csv`: every region with sales groups and the tier (team segment) it counts
@@ -141,7 +141,7 @@ def classify_org(rows: list[tuple]) -> tuple[dict[str, str], dict[str, str]]:
 def read_history(
     warehouse_path: Path, fiscal_year_start_month: int, tiers: dict, kinds: dict, names: dict
 ) -> History:
-    """Revenue history and org facts from the warehouse's staging views and resolved org."""
+    """Revenue history and org facts from the warehouse's staging tables and resolved org."""
     with duckdb.connect(str(warehouse_path), read_only=True) as connection:
         rows = connection.execute(
             HISTORY_SQL.replace("$offset", str(fiscal_year_start_month - 1))
@@ -197,7 +197,7 @@ def init_plan(
     scratch_plan = plan_snapshot_dir(settings)
     shutil.rmtree(scratch_plan, ignore_errors=True)
     copy_plan(TEMPLATE_DIR, scratch_plan)
-    say("building the staging views (dbt)")
+    say("building the staging tables (dbt)")
     _dbt(settings, "run", "--select", "staging")
     org_rows = _org_rows(settings.warehouse_path)
     tiers, kinds = classify_org(org_rows)

@@ -1,6 +1,6 @@
 """Validate a staging relation's row rules only on rows loaded since its last pass.
 
-A staging view holds every key's latest version, most of them unchanged since the night
+A staging table holds every key's latest version, most of them unchanged since the night
 before; re-validating all of them made the nightly run grow with the history. A row's
 `loaded_at` only grows, so once every row loaded up to T has passed, the next check reads
 the rows loaded after T. The key (`unique`) is still checked over every row, in SQL.

@@ -1,6 +1,6 @@
 """pandera contracts as BLOCKING Dagster asset checks on the dbt assets.
 
-One check, `pandera_contract`, per contracted asset (staging views, marts, published
+One check, `pandera_contract`, per contracted asset (staging tables, marts, published
 `rpt_*` tables; dbt asset keys are `[schema, model]`). It runs after the dbt step that
 built the asset, reads the warehouse read-only in chunks (`contract_validation`), and on a
 broken rule fails with severity ERROR: Dagster then skips everything downstream, so the
@@ -134,7 +134,7 @@ def _contract_check(
     def pandera_contract(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         settings: Settings = context.resources.settings
         quarters = run_quarters(context, settings)
-        if relation in STAGING_CONTRACTS:  # views of every version ever loaded
+        if relation in STAGING_CONTRACTS:  # every key's latest version ever loaded
             report = validate_since_last_pass(settings, relation, model, quarters, chunk_rows)
         else:
             report = validate_warehouse_relation(

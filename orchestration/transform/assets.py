@@ -1,7 +1,8 @@
 """dbt as two Dagster assets definitions.
 
 - plan and staging (unpartitioned): the plan contract runs first, then `dbt build` of the
-  seeds (the plan) and the staging views, which hold no quarter logic;
+  seeds (the plan) and the staging tables, which hold no quarter logic (on DuckDB they are
+  incremental and their tests read only rows not tested yet: `staging_state`);
 - quarter models (quarter-partitioned): intermediate, marts and reporting, built for the
   run's quarter window. A backfill of several quarters is one `dbt build` over the range
   (single-run backfill policy); quarter-keyed marts delete+insert only those quarters.
@@ -35,6 +36,7 @@ from orchestration.transform.project import (
 )
 from orchestration.transform.spark_raw import land_raw_tables, unlanded_raw_tables
 from orchestration.transform.spark_tables import show_spark_tables
+from orchestration.transform.staging_state import StagingBuild
 from orchestration.transform.translator import SalesTargetsTranslator
 from orchestration.warehouse import connect_warehouse, warehouse_lock
 
@@ -102,17 +104,38 @@ def build_dbt(
         snapshot_plan(settings)
         if settings.engine == "spark":
             land_unlanded_raw_tables(context, settings)
+        staging = StagingBuild.begin(settings) if builds_staging(settings, window) else None
+        if staging is not None:
+            context.log.info(staging.describe())
         parse_state = parse_state_path(settings)
         invocation = dbt.cli_with_env(
-            PIPELINE_BUILD, env=dbt_env(settings, window), context=context, parsed=parse_state
+            [*PIPELINE_BUILD, *(staging.arguments if staging else [])],
+            env={**dbt_env(settings, window), **(staging.env if staging else {})},
+            context=context,
+            parsed=parse_state,
         )
         yield from stream_and_tidy(invocation, parse_state)
+        if staging is not None and builds_everything_selected(context):
+            staging.record_pass(settings)
         if settings.engine == "spark":
             with connect_warehouse(settings) as connection:
                 shown = show_spark_tables(connection, settings.spark_dir)
             context.log.info(
                 f"{len(shown)} Spark tables shown in the warehouse {settings.warehouse_path}"
             )
+
+
+def builds_staging(settings: Settings, window: QuarterWindow | None) -> bool:
+    """The plan-and-staging build (no quarter window) on DuckDB, whose staging tables are
+    incremental (`staging_state`); on Spark they are rebuilt and tested whole."""
+    return window is None and settings.engine == "duckdb"
+
+
+def builds_everything_selected(context: dg.AssetExecutionContext) -> bool:
+    """Every asset and check of the op ran: only then did every staging test pass."""
+    return not context.is_subset and set(context.selected_asset_check_keys) == set(
+        context.assets_def.check_keys
+    )
 
 
 def land_unlanded_raw_tables(context: dg.AssetExecutionContext, settings: Settings) -> None:

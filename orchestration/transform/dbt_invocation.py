@@ -25,6 +25,9 @@ PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 TELEMETRY_OFF = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
+# Staging's data tests read the rows loaded after this time (`transform/staging_state.py`);
+# empty, every row: only the pipeline's staging build sets it.
+STAGING_TESTED_THROUGH_ENV = "SALES_TARGETS_STAGING_TESTED_THROUGH"
 
 
 def dbt_executable() -> str:
@@ -70,6 +73,7 @@ def project_env(
         env["DBT_INDIRECT_SELECTION"] = indirect_selection
     # always set, so a mapping that maps every table again is never left with a stale list
     env["SALES_TARGETS_UNMAPPED_TABLES"] = ",".join(unmapped_tables)
+    env[STAGING_TESTED_THROUGH_ENV] = ""
     return env
 
 

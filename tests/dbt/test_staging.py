@@ -275,11 +275,12 @@ def create_raw_layer(warehouse: Path, versions: dict[str, RawVersions]) -> None:
             names, rows = versions[source.name]
             unknown = set(names) - set(columns)
             assert not unknown, f"test data for raw.{source.name} has unknown columns {unknown}"
-            connection.executemany(
-                f"insert into {RAW_SCHEMA}.{source.name} ({', '.join(names)}) "
-                f"values ({', '.join('?' for _ in names)})",
-                rows,
-            )
+            if rows:  # a table may start empty
+                connection.executemany(
+                    f"insert into {RAW_SCHEMA}.{source.name} ({', '.join(names)}) "
+                    f"values ({', '.join('?' for _ in names)})",
+                    rows,
+                )
 
 
 def run_dbt(

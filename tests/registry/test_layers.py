@@ -1,4 +1,4 @@
-"""Staging views and marts in the registry: a staged column is its source column, a mart
+"""Staging tables and marts in the registry: a staged column is its source column, a mart
 column the published one, and an edit of either reaches the generated YAML and the pandera
 contract."""
 

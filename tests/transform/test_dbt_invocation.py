@@ -59,6 +59,8 @@ def test_the_pipeline_environment_is_built_without_touching_os_environ(tmp_path)
         "SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT": settings.warehouse_memory_limit,
         "DBT_INDIRECT_SELECTION": "cautious",
         "SALES_TARGETS_UNMAPPED_TABLES": "",  # the demo mapping maps every table
+        # staging's tests read every row unless the pipeline's staging build says otherwise
+        "SALES_TARGETS_STAGING_TESTED_THROUGH": "",
         "SALES_TARGETS_ENGINE": "duckdb",
         "SALES_TARGETS_SPARK_DIR": str(tmp_path / "spark"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

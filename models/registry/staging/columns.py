@@ -1,4 +1,4 @@
-"""How a staging view takes its columns from a source table, and the columns staging adds."""
+"""How a staging table takes its columns from a source table, and the columns staging adds."""
 
 from models.registry.schema import Column, Table, relationship
 from models.registry.sources.fields import UPDATED_AT

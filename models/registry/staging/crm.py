@@ -1,4 +1,4 @@
-"""Staging views of the CRM: the latest version of each region, group, rep, assignment,
+"""Staging tables of the CRM: the latest version of each region, group, rep, assignment,
 customer, campaign, day of campaign spend and lead."""
 
 from models.registry.schema import Column, Table

@@ -1,4 +1,4 @@
-"""Staging views of the order system: the latest version of each product, order, order
+"""Staging tables of the order system: the latest version of each product, order, order
 line and stock count, and every version of every order."""
 
 from models.registry.schema import Column, Table

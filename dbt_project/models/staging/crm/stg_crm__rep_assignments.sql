@@ -1,3 +1,5 @@
+{{ config(unique_key='assignment_id') }}
+
 with
 
 source as (
@@ -10,7 +12,7 @@ source as (
             order by updated_at desc, _loaded_at desc
         ) as version_rank
 
-    from {{ source('crm', 'rep_assignments') }}
+    from {{ versions_of_changed_keys(source('crm', 'rep_assignments')) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(unique_key=['product_id', 'snapshot_date']) }}
+
 with
 
 source as (
@@ -10,7 +12,7 @@ source as (
             order by updated_at desc, _loaded_at desc
         ) as version_rank
 
-    from {{ source('orders', 'inventory_snapshots') }}
+    from {{ versions_of_changed_keys(source('orders', 'inventory_snapshots')) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(unique_key='order_line_id') }}
+
 with
 
 source as (
@@ -10,7 +12,7 @@ source as (
             order by updated_at desc, _loaded_at desc
         ) as version_rank
 
-    from {{ source('orders', 'order_lines') }}
+    from {{ versions_of_changed_keys(source('orders', 'order_lines')) }}
 
 ),
 

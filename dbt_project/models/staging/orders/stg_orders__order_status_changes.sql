@@ -1,6 +1,8 @@
 -- Every version of every order, oldest first, so later models can read an order's status
 -- as of a date: a refund recorded after a quarter closed must not change that quarter when
 -- it is backfilled as of its end.
+{{ config(unique_key='order_id') }}
+
 with
 
 source as (
@@ -14,7 +16,7 @@ source as (
             order by _loaded_at desc
         ) as load_rank
 
-    from {{ source('orders', 'orders') }}
+    from {{ versions_of_changed_keys(source('orders', 'orders')) }}
 
 ),
 

@@ -55,8 +55,10 @@ def dbapi_fetch(crm_sqlite: Path, orders_sqlite: Path, fetch_size: int = FETCH_S
 # dbt models it stands in for (int_order_statuses_resolved, int_customers_classified,
 # int_order_lines_classified): latest version per key; an order of the quarter counts with
 # its status at the end of the as-of date, an older order with its status at the quarter's
-# start (its earliest status when it was entered later); a customer is `existing` when a
-# completed order precedes the quarter; the team is the rep's assignment on the order date.
+# start (its earliest status when it was entered later); an order first seen cancelled or
+# refunded was booked completed on its order date (int_order_status_versions_reconstructed);
+# a customer is `existing` when a completed order precedes the quarter; the team is the
+# rep's assignment on the order date.
 HAND_WRITTEN_SQL = """
 with
 latest_orders as (
@@ -73,6 +75,17 @@ dated_orders as (
     from latest_orders
     where order_date <= date '{as_of}'
 ),
+order_versions as (
+    select order_id, status, updated_at from raw.orders
+    union all
+    select order_id, 'completed', cast(order_date as timestamp)
+    from (
+        select distinct on (order_id) order_id, order_date, status, updated_at
+        from raw.orders
+        order by order_id, updated_at
+    ) as first_seen
+    where status <> 'completed' and cast(order_date as timestamp) < updated_at
+),
 resolved_orders as (
     select
         dated_orders.order_id, dated_orders.customer_id, dated_orders.rep_id,
@@ -83,7 +96,7 @@ resolved_orders as (
             min_by(versions.status, versions.updated_at)
         ) = 'completed' as is_completed
     from dated_orders
-    inner join raw.orders as versions on versions.order_id = dated_orders.order_id
+    inner join order_versions as versions on versions.order_id = dated_orders.order_id
     group by all
 ),
 returning_customers as (

@@ -30,6 +30,7 @@ PUBLISHED_DEMO_FILES = {
     "tests/test_not_measured.py",
     "tests/test_cli_run.py",
     "tests/quality/test_contract_screen.py",
+    "tests/test_bench_lower_bound.py",
 }
 
 LONGEST_FIRST = (

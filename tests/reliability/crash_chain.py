@@ -66,8 +66,11 @@ def _warehouse_state(warehouse: Path) -> dict[str, object]:
     return {"batches": batches, "watermarks": watermarks, "duplicate_versions": duplicates}
 
 
-def _group_alive(process: PipelineProcess, grace_seconds: float = 5.0) -> bool:
-    """Whether any process of the run's group still runs (zombies awaiting reaping do not)."""
+def _group_alive(process: PipelineProcess, grace_seconds: float = 60.0) -> bool:
+    """Whether any process of the run's group still runs (zombies awaiting reaping do not)
+    once `grace_seconds` passed: it returns as soon as the group is gone. A SIGKILLed dbt
+    in the middle of a DuckDB write may take seconds to exit on a loaded 2-core machine,
+    and it holds the warehouse's file lock until it has."""
     group = process.process.pid
     deadline = time.monotonic() + grace_seconds
     while True:

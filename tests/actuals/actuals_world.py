@@ -25,7 +25,8 @@ Customers at the quarter start (completed orders, status at 1 Jul):
   not a customer.
 Repurchase 1/2 = 0.5; churn recall 1/2 = 0.5; new customers 2 (N1 week 1, N2 week 7).
 
-Orders of Q3 (net amounts; reps' groups on the order date; rep-2 moves g-a -> g-b on 3 Aug):
+Orders of Q3 (net amounts; reps' groups on the order date; rep-2 moves g-a -> g-b on 3 Aug
+and keeps one node, on g-a where the quarter began, with all 1,200.00 of their sales):
   101  2 Jul wk1  N1  rep-1 g-a   core 2u   600.00
   102  8 Jul wk2  E1  rep-3 g-b   new  3u   500.00
   103  9 Jul wk2  N1  rep-2 g-a   new  2u   300.00

@@ -174,7 +174,7 @@ def test_product_kpis_with_sell_through_and_inventory(built: Run) -> None:
     }
 
 
-def test_team_actuals_credit_the_group_of_the_order_date_and_rank(built: Run) -> None:
+def test_team_actuals_credit_each_reps_one_node_of_the_quarter_and_rank(built: Run) -> None:
     rows = query(
         built,
         "select node_id, level, target_value, actual_value, rank_in_level "
@@ -183,18 +183,19 @@ def test_team_actuals_credit_the_group_of_the_order_date_and_rank(built: Run) ->
     )
     money = Decimal
     assert by_key(rows) == {
-        "team/tier1": ("region", money("1950.00"), money("1720.00"), 1),
-        "team/tier2": ("region", money("1950.00"), money("1610.00"), 2),
-        "team/tier1/g-a": ("group", money("975.00"), money("1300.00"), 1),
-        "team/tier2/g-b": ("group", money("1950.00"), money("1610.00"), 2),
-        "team/tier1/g-sq": ("group", money("975.00"), money("420.00"), 3),
-        "team/tier1/g-a/rep-1": ("rep", money("487.50"), money("1000.00"), 1),
-        # rep-2's target stays on g-a (assignment on 1 Jul); the July order counts there,
-        # the August order under g-b, where rep-2 has actuals but no target
-        "team/tier1/g-a/rep-2": ("rep", money("487.50"), money("300.00"), 2),
+        # g-a 2,200 + g-sq 420
+        "team/tier1": ("region", money("1950.00"), money("2620.00"), 1),
+        "team/tier2": ("region", money("1950.00"), money("710.00"), 2),
+        # 101 600 + 103 300 + 107 900 (rep-2's, sold after the move) + 108 400
+        "team/tier1/g-a": ("group", money("975.00"), money("2200.00"), 1),
+        "team/tier1/g-sq": ("group", money("975.00"), money("420.00"), 2),
+        "team/tier2/g-b": ("group", money("1950.00"), money("710.00"), 3),  # 102 500 + 106 210
+        # rep-2 is on g-a on 1 Jul: one node there, with the July order and the August order
+        # sold in g-b; g-b gets no rep-2 node
+        "team/tier1/g-a/rep-2": ("rep", money("487.50"), money("1200.00"), 1),
+        "team/tier1/g-a/rep-1": ("rep", money("487.50"), money("1000.00"), 2),
         "team/tier1/g-sq/rep-4": ("rep", money("975.00"), money("420.00"), 3),
         "team/tier2/g-b/rep-3": ("rep", money("1950.00"), money("710.00"), 4),
-        "team/tier2/g-b/rep-2": ("rep", None, money("900.00"), 5),
     }
 
 
@@ -352,16 +353,20 @@ def test_warnings_fire_where_hand_computed(built: Run) -> None:
     assert [week for week, _, _ in flags[("customer/new", "customers")]] == [
         5, 6, 10, 11, 12, 13, 14,
     ]  # fmt: skip
-    # reps are judged on their completion to date: rep-2 (487.50 planned on g-a, 300 sold
-    # there in July) falls below 80% of what is due in week 11 (300 of 397.50: 75%)
-    assert flags[("team/tier1/g-a/rep-2", "revenue")] == [
-        (11, "amber", 1),
-        (12, "amber", 2),
-        (13, "amber", 3),
-        (14, "amber", 4),
+    # reps are judged on their completion to date, once 100 is due: rep-4 (975.00 on g-sq,
+    # 15 a weighted day) sold nothing until 420 in week 6. Due to date: week 2 195, week 4
+    # 270, week 5 345 (0 sold: red; week 3 has no working day); week 6 420 and week 7 495
+    # (85%) are on pace; week 8 570 (74%) and 9 645 (65%) amber; from week 10 (720: 58%) red
+    assert flags[("team/tier1/g-sq/rep-4", "revenue")] == [
+        (2, "red", 1),
+        (4, "red", 2),
+        (5, "red", 3),
+        (8, "amber", 1),
+        (9, "amber", 2),
+        *((week, "red", week - 7) for week in range(10, 15)),
     ]
-    # a node without a target (rep-2 under g-b) is never flagged
-    assert ("team/tier2/g-b/rep-2", "revenue") not in flags
+    # rep-2's one node (on g-a) holds 1,200 by week 8: never behind
+    assert not [key for key in flags if key[0].endswith("/rep-2")]
 
     details = {
         (node, metric, week): (threshold, owner, message)
@@ -379,10 +384,12 @@ def test_warnings_fire_where_hand_computed(built: Run) -> None:
         "at 33.3% vs 50.0% planned"
     )
     assert details[("team/tier2/g-b", "revenue", 4)][1] == "Rep 3 (rep-3)"  # the group lead
-    assert details[("team/tier1/g-a/rep-2", "revenue", 11)][1:] == (
-        "Rep 2 (rep-2)",
-        "Rep 2 revenue: week 11 at 75% of target to date, 1st week below 80%; "
-        "needs 16/day to finish",
+    # 420 of 570 due = 73.7%, shown rounded down; 555 left over the 27 working days after
+    # 23 Aug (weeks 9-12: 20, week 13: 4, week 14: 3)
+    assert details[("team/tier1/g-sq/rep-4", "revenue", 8)][1:] == (
+        "Rep 4 (rep-4)",
+        "Rep 4 revenue: week 8 at 73% of target to date, 1st week below 80%; "
+        "needs 21/day to finish",
     )
 
 

@@ -11,8 +11,10 @@ dbt models, so an agreement between the two is evidence, not an echo.
   when the quarter began): new = no completed order before the quarter; existing = the last
   one within `churn_window_days` before the first day (inclusive); churned = older; recalled
   = churned and ordering in the quarter. Segment: new, or existing (existing and recalled).
-- Team: the rep's group on the order date (valid_from inclusive, valid_to exclusive) and
-  its region's tier.
+- Team: each rep has one node a quarter, in the group they are assigned to on the quarter's
+  first day (valid_from inclusive, valid_to exclusive), else the first group they join
+  by the as-of date; all of the rep's lines of the quarter count there, in that group and
+  in its region's tier. A rep with no assignment in the quarter counts in no tier.
 - Commission: per completed line, net amount x the rate of the set in effect for the
   quarter by segment x tier, rounded half up to the cent; minus the lines of earlier
   quarters' orders completed when the quarter began and not completed at its as-of date,
@@ -151,20 +153,24 @@ def quarter_orders(sources: Sources, quarter: Quarter) -> pd.DataFrame:
     ]
 
 
-def group_on(sources: Sources, rep_ids: pd.Series, days: pd.Series) -> pd.Series:
-    """The group each (rep, day) belongs to, None where the rep has no assignment that day."""
-    found = []
-    by_rep = {rep: frame for rep, frame in sources.assignments.groupby("rep_id")}
-    for rep, day in zip(rep_ids, days, strict=True):
-        frame = by_rep.get(rep)
-        group = None
-        if frame is not None:
-            valid = frame[
-                (frame.valid_from <= day) & (frame.valid_to.isna() | (frame.valid_to > day))
-            ]
-            group = valid.group_id.iloc[0] if len(valid) else None
-        found.append(group)
-    return pd.Series(found, index=rep_ids.index)
+def node_groups(sources: Sources, quarter: Quarter) -> dict[str, str]:
+    """rep_id -> the group holding the rep's one node of the quarter: the assignment valid on
+    the first day, else the earliest one starting by the as-of date; reps without either are
+    left out."""
+    start, as_of = pd.Timestamp(quarter.start), pd.Timestamp(quarter.as_of)
+    found = {}
+    for rep, frame in sources.assignments.groupby("rep_id"):
+        frame = frame[frame.valid_from.notna()]
+        on_first_day = frame[
+            (frame.valid_from <= start) & (frame.valid_to.isna() | (frame.valid_to > start))
+        ]
+        if len(on_first_day):
+            found[rep] = on_first_day.sort_values("valid_from").group_id.iloc[-1]
+            continue
+        joined = frame[(frame.valid_from > start) & (frame.valid_from <= as_of)]
+        if len(joined):
+            found[rep] = joined.sort_values("valid_from").group_id.iloc[0]
+    return found
 
 
 def classified_lines(sources: Sources, quarter: Quarter) -> pd.DataFrame:
@@ -176,7 +182,7 @@ def classified_lines(sources: Sources, quarter: Quarter) -> pd.DataFrame:
     )
     lines["tier"] = lines.tier.fillna("unclassified")
     lines["segment"] = segments.segment.reindex(lines.customer_id).to_numpy()
-    lines["group_id"] = group_on(sources, lines.rep_id, lines.order_date)
+    lines["group_id"] = lines.rep_id.map(node_groups(sources, quarter))
     region = dict(zip(sources.groups.group_id, sources.groups.region_tier, strict=True))
     lines["region_tier"] = lines.group_id.map(region)
     return lines
@@ -187,7 +193,7 @@ def money(values) -> Decimal:
 
 
 def node_actuals(sources: Sources, quarter: Quarter) -> dict[tuple[str, str], Decimal]:
-    """(node_id, metric) -> actual for the total, segments, tiers, regions and groups."""
+    """(node_id, metric) -> actual for the total, segments, tiers, regions, groups and reps."""
     lines = classified_lines(sources, quarter)
     actuals = {("total", "revenue"): money(lines.net_amount)}
     for segment, part in lines.groupby("segment"):
@@ -200,6 +206,8 @@ def node_actuals(sources: Sources, quarter: Quarter) -> dict[tuple[str, str], De
         actuals[(f"team/{region}", "revenue")] = money(part.net_amount)
     for (region, group), part in assigned.groupby(["region_tier", "group_id"]):
         actuals[(f"team/{region}/{group}", "revenue")] = money(part.net_amount)
+    for (region, group, rep), part in assigned.groupby(["region_tier", "group_id", "rep_id"]):
+        actuals[(f"team/{region}/{group}/{rep}", "revenue")] = money(part.net_amount)
     return actuals
 
 
@@ -239,10 +247,8 @@ def _commission(net: Decimal, rate: Decimal) -> Decimal:
 def commissions(sources: Sources, quarters: list[Quarter]) -> dict[tuple[str, str], Decimal]:
     """(quarter, rep_id) -> commission of the quarter's sales minus its clawbacks."""
     result: dict[tuple[str, str], Decimal] = {}
-    earned_lines = {}  # quarter label -> its classified lines (the rate each line earned)
     for quarter in quarters:
         lines = classified_lines(sources, quarter)
-        earned_lines[quarter.label] = lines
         for rep, part in lines.groupby("rep_id"):
             result[(quarter.label, rep)] = sum(
                 (
@@ -251,22 +257,49 @@ def commissions(sources: Sources, quarters: list[Quarter]) -> dict[tuple[str, st
                 ),
                 Decimal(0),
             )
+    for key, (_, clawed) in clawbacks(sources, quarters).items():
+        result[key] = result.get(key, Decimal(0)) - clawed
+    return result
+
+
+def clawbacks(
+    sources: Sources, quarters: list[Quarter]
+) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+    """(quarter, rep_id) -> (refunded net amount, commission taken back): the lines of orders
+    of earlier quarters that were completed when the quarter began and are not at its as-of
+    date, each at the rate it earned in its own quarter (as classified there)."""
+    earned_lines: dict[str, pd.DataFrame] = {}
+    result: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+    orders = sources.orders
     for quarter in quarters:
-        orders = sources.orders
         refunded = orders[
             (orders.order_date < pd.Timestamp(quarter.start))
             & completed_at(orders, quarter.start_moment)
             & ~completed_at(orders, quarter.as_of_end)
         ]
         for order in refunded.itertuples():
-            own = next((q for q in quarters if q.start <= order.order_date.date() <= q.end), None)
-            if own is None:
+            # the order's own quarter, closed (possibly before the first quarter run)
+            day = order.order_date.date()
+            first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+            (own,) = quarters_between(first, first, date.max)
+            if own.label < sources.commission_rates.from_quarter.min():
+                # before the first commission set: refunded, but it had earned nothing
+                net = sum(sources.lines[sources.lines.order_id == order.order_id].net_amount)
+                key = (quarter.label, order.rep_id)
+                refunded_net, clawed = result.get(key, (Decimal(0), Decimal(0)))
+                result[key] = (refunded_net + net, clawed)
                 continue
+            if own.label not in earned_lines:
+                earned_lines[own.label] = classified_lines(sources, own)
             own_lines = earned_lines[own.label]
             for line in own_lines[own_lines.order_id == order.order_id].itertuples():
                 key = (quarter.label, order.rep_id)
-                clawed = _commission(
-                    line.net_amount, _rate(sources, own.label, line.segment, line.tier)
+                net, clawed = result.get(key, (Decimal(0), Decimal(0)))
+                result[key] = (
+                    net + line.net_amount,
+                    clawed
+                    + _commission(
+                        line.net_amount, _rate(sources, own.label, line.segment, line.tier)
+                    ),
                 )
-                result[key] = result.get(key, Decimal(0)) - clawed
     return result

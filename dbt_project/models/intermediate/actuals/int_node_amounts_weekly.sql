@@ -5,8 +5,8 @@
 {#-
     Actual revenue, units and new customers per run quarter x node x week, for every node an
     order line rolls up to: total; customer/<segment>; product/<tier>; the team tier, group
-    and rep valid on the order date (team/unassigned without an assignment); and the
-    responsibility owners (a group owner counts lines its reps sold while in the group, a rep
+    and rep of the rep's one node of the quarter (team/unassigned without an assignment);
+    and the responsibility owners (a group owner counts the lines of its rep nodes, a rep
     owner the lines they sold) of the slice's source segment, plus the slice itself as the sum
     of its owners. New customers count once, in the week of their first completed order of
     the quarter. Only weeks with activity have rows.

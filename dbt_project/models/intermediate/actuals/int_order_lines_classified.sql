@@ -7,11 +7,12 @@
     date, classified along the three dimensions:
     - customer: the customer's lifecycle and segment in the quarter (int_customers_classified);
     - product: tier from the product master and days since launch;
-    - team: the rep's group and region valid ON THE ORDER DATE. A rep who moves mid-quarter
-      keeps their target on the group of the quarter's first day (int_team_reps_weighted),
-      but each order is credited where the rep sold it, so a tier's or group's actuals are
-      exactly the sum of its children. Orders of a rep with no assignment on that day go to
-      team/unassigned, so the team tiers still add up to the total.
+    - team: the rep's ONE node of the quarter: the group the rep is in on the quarter's first
+      day (where int_team_reps_weighted puts their target), else, for a rep who joins later,
+      the first group they join in the quarter. A rep who moves mid-quarter keeps that node
+      and its whole quarter's credit, so a rep node holds all of the rep's sales and every
+      group and tier is exactly the sum of its rep nodes. Orders of a rep with no assignment
+      in the quarter go to team/unassigned, so the team tiers still add up to the total.
 -#}
 with
 
@@ -19,6 +20,7 @@ quarters as (
 
     select
         quarter,
+        quarter_start_date,
         as_of_date
 
     from {{ ref('int_plan_quarters_resolved') }}
@@ -87,21 +89,43 @@ reps as (
 
 ),
 
--- the org as of the order date
-order_date_groups as (
+-- each rep's one node of the quarter: of the org's spans that overlap the quarter up to its
+-- as-of date, the earliest (spans never overlap, so it is the one holding the first day if
+-- any does)
+quarter_rep_groups as (
+
+    select
+        quarters.quarter,
+        org.rep_id,
+        org.group_id,
+        org.group_kind,
+        org.region_tier,
+        row_number() over (
+            partition by quarters.quarter, org.rep_id
+            order by org.valid_from
+        ) as span_rank
+
+    from quarters
+    inner join {{ ref('int_rep_assignments_resolved') }} as org
+        on org.valid_from <= quarters.as_of_date
+        and (org.valid_until is null or org.valid_until > quarters.quarter_start_date)
+
+),
+
+rep_quarter_nodes as (
 
     select
         orders.quarter,
         orders.order_id,
-        org.group_id,
-        org.group_kind,
-        org.region_tier
+        quarter_rep_groups.group_id,
+        quarter_rep_groups.group_kind,
+        quarter_rep_groups.region_tier
 
     from orders
-    inner join {{ ref('int_rep_assignments_resolved') }} as org
-        on org.rep_id = orders.rep_id
-        and org.valid_from <= orders.order_date
-        and (org.valid_until is null or org.valid_until > orders.order_date)
+    inner join quarter_rep_groups
+        on quarter_rep_groups.quarter = orders.quarter
+        and quarter_rep_groups.rep_id = orders.rep_id
+        and quarter_rep_groups.span_rank = 1
 
 ),
 
@@ -127,24 +151,24 @@ final as (
         {{ dbt.datediff('products.launch_date', 'orders.order_date', 'day') }}
             as days_since_launch,
 
-        -- team dimension, valid on the order date
+        -- team dimension: the rep's node of the quarter
         orders.rep_id,
         reps.rep_name,
         reps.role as rep_role,
-        order_date_groups.group_id,
-        order_date_groups.group_kind,
-        order_date_groups.region_tier,
+        rep_quarter_nodes.group_id,
+        rep_quarter_nodes.group_kind,
+        rep_quarter_nodes.region_tier,
         case
-            when order_date_groups.region_tier is null then 'team/unassigned'
-            else 'team/' || order_date_groups.region_tier
+            when rep_quarter_nodes.region_tier is null then 'team/unassigned'
+            else 'team/' || rep_quarter_nodes.region_tier
         end as team_tier_node_id,
         case
-            when order_date_groups.region_tier is not null
-                then 'team/' || order_date_groups.region_tier || '/' || order_date_groups.group_id
+            when rep_quarter_nodes.region_tier is not null
+                then 'team/' || rep_quarter_nodes.region_tier || '/' || rep_quarter_nodes.group_id
         end as team_group_node_id,
         case
-            when order_date_groups.region_tier is not null
-                then 'team/' || order_date_groups.region_tier || '/' || order_date_groups.group_id
+            when rep_quarter_nodes.region_tier is not null
+                then 'team/' || rep_quarter_nodes.region_tier || '/' || rep_quarter_nodes.group_id
                     || '/' || orders.rep_id
         end as team_rep_node_id,
 
@@ -162,9 +186,9 @@ final as (
         on products.product_id = order_lines.product_id
     left join reps
         on reps.rep_id = orders.rep_id
-    left join order_date_groups
-        on order_date_groups.quarter = orders.quarter
-        and order_date_groups.order_id = orders.order_id
+    left join rep_quarter_nodes
+        on rep_quarter_nodes.quarter = orders.quarter
+        and rep_quarter_nodes.order_id = orders.order_id
 
 )
 

@@ -51,7 +51,8 @@ NOT_MEASURED_REASON = Column(
     "not_measured_reason",
     "varchar",
     "Why the actual is null: the source mapping has no table it needs (e.g. 'not measured: "
-    "the source mapping has no leads'); null when measured.",
+    "the source mapping has no leads'), or a rate has nothing to divide by yet, 0 / 0 (e.g. "
+    "'no base: no churned customer at the quarter start'); null when measured.",
     nullable=True,
 )
 IS_PROVISIONAL = Column(

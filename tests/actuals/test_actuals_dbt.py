@@ -310,6 +310,33 @@ def test_rate_progress_is_phased_only_for_accumulating_rates(built: Run) -> None
     )
 
 
+def test_a_rate_with_nothing_to_divide_by_is_null_with_its_reason(built: Run) -> None:
+    rows = query(
+        built,
+        "select node_id, week_number, actual_to_date, not_measured_reason "
+        "from reporting.rpt_progress_weekly "
+        "where quarter = ? and metric = 'rate' and week_number <= 2",
+        QUARTER,
+    )
+    rates = {(node, week): (actual, reason) for node, week, actual, reason in rows}
+    # week 1 (1-5 Jul): the existing segment has not ordered yet and p-new has no stock
+    # (it launches on 6 Jul): 0 / 0, published as null with why, never as 0
+    assert rates.pop(("customer/existing/aov_lift", 1)) == (
+        None,
+        "no base: no order of the existing segment in the quarter yet or last quarter",
+    )
+    assert rates.pop(("product/new/sell_through_30d", 1)) == (
+        None,
+        "no base: no new product received stock in its first 30 days",
+    )
+    # week 2: E1's 500 on last quarter's AOV of 400; 5 of the 20 units received sold
+    assert rates.pop(("customer/existing/aov_lift", 2)) == (pytest.approx(0.25), None)
+    assert rates.pop(("product/new/sell_through_30d", 2)) == (pytest.approx(0.25), None)
+    # every other rate has a base from the first day
+    assert len(rates) == 8
+    assert all(actual is not None and reason is None for actual, reason in rates.values())
+
+
 def test_warnings_fire_where_hand_computed(built: Run) -> None:
     rows = query(
         built,

@@ -52,3 +52,24 @@
         else {{ not_measured_literal(also) }}
     end
 {%- endmacro %}
+
+{#- A SQL expression: why the tree rate named by `node_expression` has no value although
+    its tables are mapped: nothing to divide by yet (0 / 0). Published as null with this
+    reason, never as 0, and never flagged. -#}
+{% macro no_base_reason(node_expression) -%}
+    case {{ node_expression }}
+        when 'customer/new/lead_conversion_rate'
+            then 'no base: no lead created in the quarter yet'
+        when 'customer/existing/repurchase_rate'
+            then 'no base: no existing customer at the quarter start'
+        when 'customer/existing/churn_recall_rate'
+            then 'no base: no churned customer at the quarter start'
+        when 'customer/existing/aov_lift'
+            then 'no base: no order of the existing segment in the quarter yet or last quarter'
+        when 'product/new/sell_through_30d'
+            then 'no base: no new product received stock in its first 30 days'
+        when 'product/long_tail/inventory_reduction'
+            then 'no base: no long-tail stock at the quarter start'
+        else 'no base: nothing to divide by (0 / 0)'
+    end
+{%- endmacro %}

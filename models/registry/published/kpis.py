@@ -16,6 +16,19 @@ from models.registry.columns import (
 from models.registry.schema import Column, Table, names
 from models.registry.values import CUSTOMER_KPIS, PRODUCT_KPIS, PRODUCT_TIERS, TEAM_LEVELS
 
+# aov_lift and inventory_reduction measure a change (values.SIGNED_KPIS): a fall is negative
+KPI_ACTUAL = ACTUAL_VALUE.but(
+    description=(
+        "Actual as of the as-of date: a count, or a rate as a fraction (0.25 = 25%). aov_lift "
+        "and inventory_reduction measure a change and are negative when it went the wrong way "
+        "(the existing segment's AOV fell, long-tail stock grew); every other KPI is 0 or "
+        "more. Null, with not_measured_reason, when it cannot be measured."
+    )
+)
+KPI_COMPLETION = COMPLETION.but(
+    description="actual / target; 0 when aov_lift or inventory_reduction is negative."
+)
+
 RPT_CUSTOMER_KPIS = Table(
     name="rpt_customer_kpis",
     description="Customer KPIs per quarter as of its as-of date.",
@@ -26,8 +39,8 @@ RPT_CUSTOMER_KPIS = Table(
             nullable=True, min_length=None, description="Target tree node the KPI is measured on."
         ),
         Column("target_value", "double", "Target (count or rate).", ge=0, nullable=True),
-        ACTUAL_VALUE,
-        COMPLETION,
+        KPI_ACTUAL,
+        KPI_COMPLETION,
         AS_OF_DATE,
         NOT_MEASURED_REASON,
     ),
@@ -46,8 +59,8 @@ RPT_PRODUCT_KPIS = Table(
         Column(
             "target_value", "double", "Target; null where the plan sets none.", ge=0, nullable=True
         ),
-        ACTUAL_VALUE,
-        COMPLETION,
+        KPI_ACTUAL,
+        KPI_COMPLETION,
         AS_OF_DATE,
         NOT_MEASURED_REASON,
     ),

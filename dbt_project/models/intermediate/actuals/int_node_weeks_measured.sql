@@ -10,8 +10,9 @@
       week_actual_value what the week added to it;
     - level rates (lead conversion, AOV lift, 30-day sell-through) are not phased: both
       targets are the quarter's target and the week's value is the rate so far;
-    - a rate that needs a table the source mapping leaves out has no actual, and says why
-      in not_measured_reason (macros/actuals/not_measured.sql).
+    - a rate that needs a table the source mapping leaves out, or has nothing to divide by
+      yet (0 / 0: no churned customer to recall, no lead created), has no actual and says
+      why in not_measured_reason (macros/actuals/not_measured.sql).
 -#}
 with
 
@@ -102,8 +103,10 @@ node_weeks as (
             when nodes.metric = 'rate' then rates.rate
             else {{ dbt.safe_cast('coalesce(amounts.amount, 0)', "double") }}
         end as available_value,
-        case when nodes.metric = 'rate' then {{ not_measured_reason('nodes.node_id') }} end
-            as not_measured_reason
+        case when nodes.metric = 'rate' then coalesce(
+            {{ not_measured_reason('nodes.node_id') }},
+            case when rates.rate is null then {{ no_base_reason('nodes.node_id') }} end
+        ) end as not_measured_reason
 
     from nodes
     inner join weeks

@@ -67,6 +67,11 @@ svg.chart text.value { font-variant-numeric: tabular-nums; }
 .picker select { font-size: 14px; padding: 3px; max-width: 100%; }
 .node-chart[hidden] { display: none; }
 .week-warnings > summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+.full-table > summary { cursor: pointer; font-weight: bold; padding: 6px 0; color: var(--blue); }
+.findings { padding-left: 24px; }
+.findings li { margin: 3px 0; }
+.findings .section-name { color: var(--muted); font-size: 13px; text-transform: uppercase; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 12px; }
 .cards a { display: block; background: var(--panel); padding: 12px; border-left: 5px solid
   var(--blue); color: var(--ink); text-decoration: none; }
@@ -114,9 +119,10 @@ SCRIPT = """
   }
   show(picker.value);
 })();
-// closed <details> would print empty: open the whole tree for paper
+// closed <details> would print empty: open the tree and the warnings for paper (the full
+// tables stay closed: the findings above them are the printed summary)
 window.addEventListener("beforeprint", function () {
-  var all = document.querySelectorAll("details");
+  var all = document.querySelectorAll("details:not(.full-table)");
   for (var i = 0; i < all.length; i++) { all[i].open = true; }
 });
 """

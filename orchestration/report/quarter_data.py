@@ -31,7 +31,7 @@ TEAM_COLUMNS = published_table("rpt_team_performance").read_by_report
 LATER_TABLES = {
     "rpt_action_plans": ("Action plans", "start_date"),
     "rpt_incentives": ("Incentives", "attainment desc"),
-    "rpt_quarter_review": ("Quarter review", "section"),
+    "rpt_quarter_review": ("Quarter review", "finding_order"),
 }
 
 

@@ -425,12 +425,66 @@ def _cell(column: str, value: Any, row: dict[str, Any]) -> str:
 
 
 def _generic_table(rows: list[dict[str, Any]]) -> str:
+    # a wide table scrolls inside its own box instead of widening the page
     columns = [c for c in rows[0] if c not in HIDDEN_COLUMNS]
     head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
     body = "".join(
         "<tr>" + "".join(_cell(c, row[c], row) for c in columns) + "</tr>" for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _full_table(table: str, rows: list[dict[str, Any]]) -> str:
+    """Every published row, closed by default (on paper too): the page leads with findings,
+    the rows are one click away and whole in the store."""
+    return (
+        f'<details class="full-table"><summary>All {len(rows)} rows of {table}</summary>'
+        f"{_generic_table(rows)}</details>"
+    )
+
+
+def _incentive_summary(rows: list[dict[str, Any]]) -> str:
+    def total(column: str) -> Decimal:
+        return sum((Decimal(str(r[column])) for r in rows if r.get(column) is not None),
+                   Decimal(0))  # fmt: skip
+
+    bonus_reps = sum(1 for r in rows if r.get("bonus") and Decimal(str(r["bonus"])) > 0)
+    award_names = sorted({r["award_names"] for r in rows if r.get("award_names")})
+    facts = [
+        f"{len(rows)} reps earned {whole(total('commission'))} in commission",
+        (
+            f"bonuses of {whole(total('bonus'))} to {bonus_reps} rep{'s' if bonus_reps > 1 else ''}"
+            if bonus_reps
+            else "no bonus reached yet"
+        ),
+        f"awards of {whole(total('awards'))}"
+        + (f" ({escape('; '.join(award_names))})" if award_names else ""),
+        f"clawbacks of {whole(total('clawback'))} on {whole(total('refunded_revenue'))} "
+        "refunded from earlier quarters",
+    ]
+    return f'<p class="summary">{"; ".join(facts)}.</p>'
+
+
+# review sections that lead the page, in this order; the per-node rows stay in the table
+REVIEW_LEADS = ("total", "best", "worst", "short_board", "next_quarter")
+
+
+def _review_findings(rows: list[dict[str, Any]]) -> str:
+    leading = sorted(
+        (r for r in rows if r.get("section") in REVIEW_LEADS),
+        key=lambda r: (REVIEW_LEADS.index(r["section"]), r.get("finding_order") or 0),
+    )
+    if not leading:
+        return ""
+    items = "".join(
+        f'<li><span class="section-name">{escape(str(r["section"]).replace("_", " "))}</span> '
+        f"{escape(str(r.get('finding') or r.get('subject') or ''))}</li>"
+        for r in leading
+    )
+    return f'<ol class="findings">{items}</ol>'
 
 
 def _action_charts(rows: list[dict[str, Any]]) -> str:
@@ -472,6 +526,10 @@ def later_sections(report: QuarterReport) -> str:
         else:
             if table == "rpt_action_plans":
                 parts.append(_action_charts(rows))
-            parts.append(_generic_table(rows))
+            elif table == "rpt_incentives":
+                parts.append(_incentive_summary(rows))
+            elif table == "rpt_quarter_review":
+                parts.append(_review_findings(rows))
+            parts.append(_full_table(table, rows))
         parts.append("</section>")
     return "".join(parts)

@@ -24,6 +24,23 @@ GRID = "#d9d9d9"
 MUTED = "#595959"
 
 
+# Width of a character of the charts' 12px DejaVu Sans, on average (its widest letters are
+# about 9px): label columns are sized from it so no label runs off the chart's left edge.
+CHAR_PX = 7.4
+
+
+def _label_column(labels: Sequence[str], least: int, most: int) -> int:
+    """The width of a chart's text column: its longest text's, within least..most."""
+    longest = max((len(label) for label in labels), default=0)
+    return int(min(most, max(least, math.ceil(longest * CHAR_PX) + 12)))
+
+
+def _fitted(label: str, column: int) -> str:
+    """The label cut with an ellipsis where it would not fit its column."""
+    room = int((column - 12) / CHAR_PX)
+    return label if len(label) <= room else label[: max(room - 1, 1)].rstrip() + "\u2026"
+
+
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -180,7 +197,16 @@ class BulletRow:
 
 def bullet_chart(rows: Sequence[BulletRow], title: str, chart: str) -> str:
     """Target vs actual per row, each row on its own scale (rows mix money, counts, rates)."""
-    width, row_h, label_w, value_w = 720, 38, 190, 210
+    width, row_h = 720, 34
+    texts = [
+        f"{metric_value(row.actual, row.metric)} of {metric_value(row.target, row.metric)}"
+        f" ({percent(row.completion, 0)})"
+        if row.not_measured is None
+        else f"not measured, target {metric_value(row.target, row.metric)}"
+        for row in rows
+    ]
+    label_w = _label_column([row.label for row in rows], 190, 330)
+    value_w = _label_column(texts, 210, 280)
     bar_w = width - label_w - value_w
     height = row_h * len(rows) + 22
     body = [
@@ -189,7 +215,7 @@ def bullet_chart(rows: Sequence[BulletRow], title: str, chart: str) -> str:
     for index, row in enumerate(rows):
         y = 22 + index * row_h
         scale = max(abs(row.target or 0.0), abs(row.actual or 0.0), 1e-9) * 1.1
-        body.append(_text(label_w - 8, y + 21, row.label, "end", "label"))
+        body.append(_text(label_w - 8, y + 21, _fitted(row.label, label_w), "end", "label"))
         body.append(f'<rect x="{label_w}" y="{y + 6}" width="{bar_w}" height="22" fill="#f2f2f2"/>')
         if row.actual is not None and row.actual > 0:
             actual_w = bar_w * row.actual / scale
@@ -204,13 +230,7 @@ def bullet_chart(rows: Sequence[BulletRow], title: str, chart: str) -> str:
                 f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{y + 3}" y2="{y + 31}" '
                 f'stroke="{TARGET}" stroke-width="3"/>'
             )
-        text = (
-            f"{metric_value(row.actual, row.metric)} of {metric_value(row.target, row.metric)}"
-            f" ({percent(row.completion, 0)})"
-            if row.not_measured is None
-            else f"not measured, target {metric_value(row.target, row.metric)}"
-        )
-        body.append(_text(label_w + bar_w + 8, y + 21, text, "start", "value"))
+        body.append(_text(label_w + bar_w + 8, y + 21, texts[index], "start", "value"))
     return _svg(width, height, title, body, chart)
 
 
@@ -224,7 +244,9 @@ class RankRow:
 
 def ranking_chart(rows: Sequence[RankRow], expected: float | None, title: str, chart: str) -> str:
     """Completion bars in rank order, with the share of the target expected by now."""
-    width, row_h, label_w, value_w = 720, 24, 230, 230
+    width, value_w = 720, 230
+    row_h = 24 if len(rows) <= 15 else 20  # a long list (every rep) stays on fewer screens
+    label_w = _label_column([f"{row.rank}. {row.label}" for row in rows], 230, 330)
     bar_w = width - label_w - value_w
     top = 22
     height = top + row_h * len(rows) + 8
@@ -232,7 +254,8 @@ def ranking_chart(rows: Sequence[RankRow], expected: float | None, title: str, c
     body = []
     for index, row in enumerate(rows):
         y = top + index * row_h
-        body.append(_text(label_w - 8, y + 16, f"{row.rank}. {row.label}", "end", "label"))
+        label = _fitted(f"{row.rank}. {row.label}", label_w)
+        body.append(_text(label_w - 8, y + 16, label, "end", "label"))
         if row.completion:
             body.append(
                 f'<rect class="bar" x="{label_w}" y="{y + 4}" '

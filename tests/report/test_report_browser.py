@@ -150,3 +150,87 @@ def test_a_closed_quarter_reads_as_a_result_not_as_a_quarter_in_progress(pipelin
         assert gone not in headline, gone
     assert "expected by now" not in page
     # (a quarter in progress keeps them: tests/report/test_report_html.py)
+
+
+# every chart text drawn outside its own chart's box (cut off on screen and on paper)
+CLIPPED_TEXTS = """
+Array.from(document.querySelectorAll('svg.chart')).flatMap(function (svg) {
+  var box = svg.getBoundingClientRect();
+  return Array.from(svg.querySelectorAll('text')).filter(function (t) {
+    var r = t.getBoundingClientRect();
+    return r.width > 0 && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+  }).map(function (t) { return [svg.getAttribute('data-chart'), t.textContent]; });
+})
+"""
+# elements whose content is wider than they are, without a scroll bar of their own
+OVERFLOWING = """
+Array.from(document.querySelectorAll('main *')).filter(function (e) {
+  if (e instanceof SVGElement) { return false; }  // charts: CLIPPED_TEXTS
+  var style = getComputedStyle(e);
+  return e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
+    && style.overflowX !== 'auto' && style.overflowX !== 'scroll';
+}).map(function (e) { return e.tagName + '#' + (e.id || e.className); })
+"""
+SCREEN_HEIGHT = 900
+
+
+def test_the_open_quarters_page_fits_its_screens_and_leads_with_findings(
+    pipeline_settings, chromium, tmp_path
+):
+    """The page of the quarter in progress: nothing wider than the window, no chart label
+    cut off, at most 8 screens tall; the incentives and the review lead with a summary and
+    keep every published row in a closed, collapsible table (closed on paper too)."""
+    render_reports(pipeline_settings)
+    page_path = pipeline_settings.reports_dir / f"{QUARTER}.html"
+    with HeadlessPage(chromium, tmp_path / "profile") as browser:
+        browser.open(page_path.as_uri())
+        assert browser.evaluate("document.documentElement.scrollWidth") <= 1280
+        assert browser.evaluate(OVERFLOWING) == []
+        assert browser.evaluate(CLIPPED_TEXTS) == []
+        assert browser.evaluate("document.documentElement.scrollHeight") <= 8 * SCREEN_HEIGHT
+
+        full_tables = browser.evaluate(
+            "Array.from(document.querySelectorAll('details.full-table')).map(function (d) {"
+            "  return [d.closest('section').id, d.open, d.querySelectorAll('tbody tr').length,"
+            "          d.querySelector('summary').textContent]; })"
+        )
+        rows = _store_row_counts(pipeline_settings)
+        assert full_tables == [
+            [section, False, rows[table], f"All {rows[table]} rows of {table}"]
+            for section, table in (
+                ("action-plans", "rpt_action_plans"),
+                ("incentives", "rpt_incentives"),
+                ("quarter-review", "rpt_quarter_review"),
+            )
+        ]
+        # the review's findings come first: the total, then the best and the worst
+        findings = browser.evaluate(
+            "Array.from(document.querySelectorAll('#quarter-review .findings li'))"
+            ".map(function (li) { return li.textContent; })"
+        )
+        assert findings[0].startswith("total Total revenue:")
+        assert [f.split(" ")[0] for f in findings[1:7]] == ["best"] * 3 + ["worst"] * 3
+        assert "commission" in browser.evaluate(
+            "document.querySelector('#incentives p.summary').textContent"
+        )
+
+        # on paper the tree and the warnings open, the full tables stay closed
+        browser.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        closed = browser.evaluate(
+            "Array.from(document.querySelectorAll('details')).filter(function (d) {"
+            "  return !d.open; }).map(function (d) { return d.className; })"
+        )
+        assert closed == ["full-table"] * 3
+
+
+def _store_row_counts(settings) -> dict[str, int]:
+    connection = open_store_read_only(settings.reporting_path)
+    try:
+        return {
+            table: connection.execute(
+                f"select count(*) from {table} where quarter = ?", [QUARTER]
+            ).fetchone()[0]
+            for table in ("rpt_action_plans", "rpt_incentives", "rpt_quarter_review")
+        }
+    finally:
+        connection.close()

@@ -144,3 +144,28 @@ def test_rate_kpis_and_previous_attainment_read_as_percentages(fixture_settings)
     incentives = page[page.index('id="incentives"') :]
     assert "97.9%" in incentives and "104.1%" in incentives
     assert "0.9785775524572873" not in incentives
+
+
+def test_chart_labels_get_the_room_they_need_and_an_ellipsis_beyond_it():
+    from orchestration.report.svg import BulletRow, bullet_chart
+
+    short = "Referral rewards: new_customers"
+    long = "Customer-success call-backs for every lapsed key account: repurchase_rate"
+    svg = bullet_chart(
+        [
+            BulletRow(short, "customers", 150.0, 240.0, 1.6),
+            BulletRow(long, "rate", 0.25, 0.014, 0.06),
+        ],
+        "Action plans: KPI vs target",
+        "actions:kpi",
+    )
+    labels = re.findall(
+        r'<text x="([\d.]+)" y="[\d.]+" text-anchor="end" class="label">([^<]*)<', svg
+    )
+    (x_short, shown_short), (x_long, shown_long) = labels
+    # the column grows past the 190 default for the 31 characters, up to its 330 limit
+    assert float(x_short) == float(x_long) == 330 - 8
+    assert unescape(shown_short) == short
+    shown_long = unescape(shown_long)
+    assert shown_long.endswith("\u2026") and long.startswith(shown_long[:-1])
+    assert len(shown_long) * 7.4 <= 330 - 12

@@ -58,7 +58,7 @@ def dbapi_fetch(crm_sqlite: Path, orders_sqlite: Path, fetch_size: int = FETCH_S
 # start (its earliest status when it was entered later); an order first seen cancelled or
 # refunded was booked completed on its order date (int_order_status_versions_reconstructed);
 # a customer is `existing` when a completed order precedes the quarter; the team is the
-# rep's assignment on the order date.
+# rep's one node of the quarter (the group of its first day, else the first group joined).
 HAND_WRITTEN_SQL = """
 with
 latest_orders as (
@@ -128,18 +128,28 @@ regions as (
     from raw.regions
     order by region_id, updated_at desc, _loaded_at desc
 ),
+-- each rep's one node of the quarter: the assignment of its first day, else the first one
+-- starting by the as-of date
+rep_nodes as (
+    select
+        rep_id,
+        -- ids are text: by length first, so numeric-looking ids keep their numeric order
+        first(group_id order by
+              case when valid_from <= date '{quarter_start}' then 0 else 1 end,
+              case when valid_from <= date '{quarter_start}' then valid_from end desc,
+              valid_from,
+              length(assignment_id) desc, assignment_id desc) as group_id
+    from assignments
+    where valid_from <= date '{as_of}'
+        and (valid_to is null or valid_to > date '{quarter_start}')
+    group by rep_id
+),
 order_teams as (
     select
         quarter_orders.order_id, quarter_orders.rep_id, quarter_orders.customer_segment,
-        -- ids are text: by length first, so numeric-looking ids keep their numeric order
-        first(assignments.group_id order by assignments.valid_from desc,
-              length(assignments.assignment_id) desc, assignments.assignment_id desc) as group_id
+        rep_nodes.group_id
     from quarter_orders
-    left join assignments
-        on assignments.rep_id = quarter_orders.rep_id
-        and assignments.valid_from <= quarter_orders.order_date
-        and (assignments.valid_to is null or assignments.valid_to > quarter_orders.order_date)
-    group by all
+    left join rep_nodes on rep_nodes.rep_id = quarter_orders.rep_id
 ),
 order_nodes as (
     select order_teams.*, regions.tier

@@ -198,11 +198,12 @@ def test_quarter_review_findings(built: World) -> None:
     short_boards = {key[1:] for key in findings if key[0] == "short_board"}
     assert ("product/long_tail", "revenue") in short_boards  # 210 of 390 = 53.8%
     assert ("product/core", "revenue") not in short_boards  # 1,900 of 2,340 = 81.2%
+    # rep-2 keeps one node on g-a with all 1,200 sold (246.2%); g-b has 710 of 1,950 (36.4%)
     assert {key[1] for key in findings if key[0] == "best"} == {
-        "team/tier1", "team/tier1/g-a", "team/tier1/g-a/rep-1"
+        "team/tier1", "team/tier1/g-a", "team/tier1/g-a/rep-2"
     }  # fmt: skip
     assert {key[1] for key in findings if key[0] == "worst"} == {
-        "team/tier2", "team/tier1/g-sq", "team/tier2/g-b/rep-3"
+        "team/tier2", "team/tier2/g-b", "team/tier2/g-b/rep-3"
     }  # fmt: skip
     assert findings[("resources", "online_ads", "new_customers")][5] == (
         "Online ads (Marketing): spent 500,000 of the 500,000 budget but new_customers 300 "
@@ -240,8 +241,8 @@ def test_plan_suggest_writes_a_plan_that_checks_and_shows(
     shares = [line for line in (out / "dimension_shares.csv").read_text().splitlines()]
     assert "2026Q4,customer,existing,0.4982" in shares
     assert "2026Q4,customer,new,0.5018" in shares
-    # team: tier1 1,720 and tier2 1,610 of 3,330 -> 0.5083 / 0.4917
-    assert "2026Q4,team,tier1,0.5083" in shares and "2026Q4,team,tier2,0.4917" in shares
+    # team: tier1 2,620 and tier2 710 of 3,330 -> (0.5 + 0.7868) / 2 = 0.6434 / 0.3566
+    assert "2026Q4,team,tier1,0.6434" in shares and "2026Q4,team,tier2,0.3566" in shares
     assert check_plan(out) == []
     preview = show_plan(
         out, "2026Q4", as_of=date(2026, 12, 31), settings=settings, use_warehouse=False

@@ -16,8 +16,8 @@ def build_report_asset() -> dg.AssetsDefinition:
         deps=[STORE_KEY],
         group_name="publish",
         kinds={"html"},
-        description="data/reports/: one self-contained HTML page per quarter and an index, "
-        "read from reporting.duckdb only.",
+        description="data/reports/: an index, one self-contained HTML page per quarter and "
+        "one per rep and per group of each quarter, read from reporting.duckdb only.",
     )
     def quarterly_report(
         context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
@@ -26,7 +26,11 @@ def build_report_asset() -> dg.AssetsDefinition:
         # the index always lists every published quarter
         quarters = run_quarter_labels(context.run.tags, settings) or None
         paths = render_reports(settings, quarters=quarters)
-        context.log.info(f"report: {paths[0]} ({len(paths) - 1} quarters)")
+        quarter_pages = [path for path in paths[1:] if path.parent == settings.reports_dir]
+        context.log.info(
+            f"report: {paths[0]} ({len(quarter_pages)} quarters, "
+            f"{len(paths) - 1 - len(quarter_pages)} rep and group pages)"
+        )
         return dg.MaterializeResult(
             metadata={
                 "index": dg.MetadataValue.path(str(paths[0])),

@@ -67,6 +67,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from orchestration.report.html import INDEX_NAME, render_reports
+    from orchestration.report.people import PEOPLE_DIR
 
     try:
         with published_store(settings) as store:
@@ -77,9 +78,14 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
         paths = render_reports(settings, quarters=quarters)
     except (ReportStoreMissing, ReportCommandError) as exc:
         return _fail(str(exc))
-    for path in paths:
+    reports_dir = settings.reports_dir
+    people_dir = reports_dir / PEOPLE_DIR
+    shown = [path for path in paths if not path.is_relative_to(people_dir)]
+    for path in shown:
         print(f"  {path}")
-    target = paths[-1] if args.quarter else settings.reports_dir / INDEX_NAME
+    if len(shown) < len(paths):  # one line for them: a quarter has a page per rep and group
+        print(f"  {people_dir}/: {len(paths) - len(shown)} rep and group pages")
+    target = reports_dir / (f"{quarters[0]}.html" if quarters else INDEX_NAME)
     print(f"report: {target}")
     if args.open:
         webbrowser.open(target.resolve().as_uri())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from typing import Any
 from orchestration.report.browser import BrowserError, find_chromium, take_screenshot
 from orchestration.report.files import write_atomic
 from orchestration.report.formatting import day, percent, whole
-from orchestration.report.page_assets import SCRIPT, STYLE
+from orchestration.report.page_assets import page as page_html
+from orchestration.report.people import node_href, node_page, render_team_page
+from orchestration.report.people_data import TeamPage, load_team_pages
 from orchestration.report.quarter_data import QuarterReport, load_quarter
 from orchestration.report.sections import (
     flag_badge,
@@ -34,19 +37,6 @@ from orchestration.settings import Settings
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "index.html"
-
-
-def _page(title: str, header: str, body: str, script: bool = False) -> str:
-    code = f"<script>{SCRIPT}</script>" if script else ""
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        # no request may leave the page: not even a favicon lookup
-        '<link rel="icon" href="data:,">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
-        f'<body><header class="page">{header}</header><main>{body}</main>{code}</body></html>\n'
-    )
 
 
 def _publication_note(publication: dict[str, Any] | None, generated_at: datetime) -> str:
@@ -89,12 +79,12 @@ def render_quarter_page(
             progress_section(report),
             tree_section(report),
             kpi_section(report),
-            team_section(report),
+            team_section(report, partial(node_href, report.quarter)),
             warnings_section(report),
             later_sections(report),
         )
     )
-    return _page(f"Sales targets {report.quarter}", header, body, script=True)
+    return page_html(f"Sales targets {report.quarter}", header, body, script=True)
 
 
 def render_index_page(
@@ -130,7 +120,7 @@ def render_index_page(
         f'<span class="meta">{escape(_publication_note(publication, generated_at))}</span>'
         f"{_quarter_nav(quarters, None)}"
     )
-    return _page("Sales targets: quarterly reports", header, body)
+    return page_html("Sales targets: quarterly reports", header, body)
 
 
 def _walk(node):
@@ -154,25 +144,29 @@ def render_reports(
     quarters: list[str] | None = None,
     screenshots: bool | None = None,
 ) -> list[Path]:
-    """Write `index.html` and a page per quarter into `settings.reports_dir`; return the paths.
+    """Write `index.html`, a page per quarter and a page per rep and per group of each
+    quarter (`people.node_page`) into `settings.reports_dir`; return the paths: the index,
+    the quarter pages, then the people pages.
 
-    Reads only the published store. `quarters` limits the quarter pages (the index always
-    lists every published quarter). `screenshots` saves `<quarter>.png` next to each page;
-    by default whenever a Chromium is installed. Raises `ReportStoreMissing` before the
-    first publish.
+    Reads only the published store. `quarters` limits the quarter and people pages (the
+    index always lists every published quarter); a page of a node no longer published is
+    left where it is. `screenshots` saves `<quarter>.png` next to each quarter page; by
+    default whenever a Chromium is installed. Raises `ReportStoreMissing` before the first
+    publish.
     """
     generated_at = datetime.now(UTC)
     with published_store(settings) as store:
         published = store.quarters()
+        unknown = sorted(set(quarters or []) - set(published))
+        if unknown:
+            raise ValueError(
+                f"quarter(s) {', '.join(unknown)} not in the published store "
+                f"{settings.reporting_path} (published: {', '.join(published) or 'none'})"
+            )
+        wanted = published if quarters is None else [q for q in published if q in quarters]
         reports = [_load(store, q, settings) for q in published]
         publication = store.latest_publication()
-    wanted = published if quarters is None else [q for q in published if q in quarters]
-    unknown = sorted(set(quarters or []) - set(published))
-    if unknown:
-        raise ValueError(
-            f"quarter(s) {', '.join(unknown)} not in the published store {settings.reporting_path}"
-            f" (published: {', '.join(published) or 'none'})"
-        )
+        team_pages = {r.quarter: load_team_pages(store, r) for r in reports if r.quarter in wanted}
     take_pictures = find_chromium() is not None if screenshots is None else screenshots
     reports_dir = settings.reports_dir
     written = [
@@ -180,6 +174,8 @@ def render_reports(
             reports_dir / INDEX_NAME, render_index_page(reports, publication, generated_at)
         )
     ]
+    people: list[Path] = []
+    note = _publication_note(publication, generated_at)
     for report in reports:
         if report.quarter not in wanted:
             continue
@@ -188,7 +184,20 @@ def render_reports(
         written.append(path)
         if take_pictures:
             _screenshot(path)
-    return written
+        people += _write_team_pages(reports_dir, report, team_pages[report.quarter], note)
+    return written + people
+
+
+def _write_team_pages(
+    reports_dir: Path, report: QuarterReport, pages: list[TeamPage], note: str
+) -> list[Path]:
+    return [
+        write_atomic(
+            reports_dir / node_page(report.quarter, page.node_id),
+            render_team_page(report, page, note),
+        )
+        for page in pages
+    ]
 
 
 def _load(store: PublishedStore, quarter: str, settings: Settings) -> QuarterReport:

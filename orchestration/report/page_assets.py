@@ -1,6 +1,8 @@
-"""The report's inline stylesheet (screen and print) and its one small script."""
+"""The report's page shell: its inline stylesheet (screen and print) and its one small script."""
 
 from __future__ import annotations
+
+from html import escape
 
 STYLE = """
 :root { --ink:#1a1a1a; --muted:#595959; --line:#d9d9d9; --panel:#f7f7f7;
@@ -63,6 +65,7 @@ svg.chart { max-width: 900px; display: block; }
 svg.chart text { font: 12px "DejaVu Sans", "Liberation Sans", Arial, sans-serif; fill: #1a1a1a; }
 svg.chart text.axis, svg.chart text.note { fill: #595959; font-size: 11px; }
 svg.chart text.value { font-variant-numeric: tabular-nums; }
+svg.chart a text.label { fill: var(--blue); text-decoration: underline; }
 .picker { margin: 6px 0; }
 .picker select { font-size: 14px; padding: 3px; max-width: 100%; }
 .node-chart[hidden] { display: none; }
@@ -126,3 +129,17 @@ window.addEventListener("beforeprint", function () {
   for (var i = 0; i < all.length; i++) { all[i].open = true; }
 });
 """
+
+
+def page(title: str, header: str, body: str, script: bool = False) -> str:
+    """A whole self-contained page: styles (and the script) inline, nothing from the network."""
+    code = f"<script>{SCRIPT}</script>" if script else ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        # no request may leave the page: not even a favicon lookup
+        '<link rel="icon" href="data:,">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
+        f'<body><header class="page">{header}</header><main>{body}</main>{code}</body></html>\n'
+    )

@@ -113,6 +113,12 @@ class QuarterReport:
     later: dict[str, list[dict[str, Any]] | None]  # optional tables by name
     notes: dict[str, str]  # section -> why it is not shown
 
+    @property
+    def closed(self) -> bool:
+        """The quarter is over: its pages read as results, without pace or what is left."""
+        as_of = self.headline.as_of_date
+        return as_of is not None and as_of >= self.quarter_end
+
     def not_measured(self) -> list[tuple[str, str]]:
         """(KPI, reason) of every KPI the source mapping cannot measure: `metric` for a
         customer KPI, `tier metric` for a product one."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from html import escape
@@ -82,8 +82,7 @@ def headline_section(report: QuarterReport) -> str:
     h = report.headline
     days_left = f"{h.working_days_left} working" if h.working_days_left is not None else MISSING
     calendar_left = max((report.quarter_end - h.as_of_date).days, 0) if h.as_of_date else None
-    closed = h.as_of_date is not None and h.as_of_date >= report.quarter_end
-    items = _closed_headline(report) if closed else [
+    items = _closed_headline(report) if report.closed else [
         ("quarter_target", "Quarter target", whole(h.quarter_target), h.quarter_target, ""),
         ("actual_to_date", "Actual to date", whole(h.actual_to_date), h.actual_to_date, ""),
         ("completion", "Completion", percent(h.completion), h.completion, "of the quarter target"),
@@ -104,22 +103,28 @@ def headline_section(report: QuarterReport) -> str:
             f"quarter ends {report.quarter_end}",
         ),
     ]  # fmt: skip
-    cells = []
-    for key, label, text, raw, small in items:
-        raw_text = "" if raw is None else str(raw)
-        note = f"<small>{escape(small)}</small>" if small else ""
-        cells.append(
-            f'<div><dt>{escape(label)}</dt><dd data-headline="{key}" '
-            f'data-value="{escape(raw_text)}"><span class="figure">{escape(text)}</span>'
-            f"{note}</dd></div>"
-        )
     missing = ""
     if "progress" in report.notes:
         missing = unavailable(f"Actuals and pacing {report.notes['progress']}")
     return (
         '<section id="headline"><h2>Headline</h2>'
-        f'<dl class="headline">{"".join(cells)}</dl>{missing}</section>'
+        f"{figure_list(items, 'data-headline')}{missing}</section>"
     )
+
+
+def figure_list(items: list[tuple[str, str, str, Any, str]], attribute: str) -> str:
+    """Figures as headline cards: (key, label, text, raw value, note) each; `attribute`
+    names each card's figure for tests and scripts, its raw value in data-value."""
+    cells = []
+    for key, label, text, raw, small in items:
+        raw_text = "" if raw is None else str(raw)
+        note = f"<small>{escape(small)}</small>" if small else ""
+        cells.append(
+            f'<div><dt>{escape(label)}</dt><dd {attribute}="{key}" '
+            f'data-value="{escape(raw_text)}"><span class="figure">{escape(text)}</span>'
+            f"{note}</dd></div>"
+        )
+    return f'<dl class="headline">{"".join(cells)}</dl>'
 
 
 # --- target tree -------------------------------------------------------------------------
@@ -324,7 +329,8 @@ def kpi_section(report: QuarterReport) -> str:
 # --- team ranking --------------------------------------------------------------------------
 
 
-def team_section(report: QuarterReport) -> str:
+def team_section(report: QuarterReport, href_of: Callable[[str], str | None] | None = None) -> str:
+    """The rankings; `href_of(node_id)` links a label to that node's own page, if it has one."""
     parts = ['<section id="team"><h2>Team ranking</h2>']
     if report.team is None:
         parts.append(unavailable(report.notes.get("team", "not available yet")))
@@ -340,14 +346,16 @@ def team_section(report: QuarterReport) -> str:
                 label=row["node_name"] or row["node_id"],
                 completion=as_float(row["completion"]),
                 detail=f"{whole(row['actual_value'])} of {whole(row['target_value'])}",
+                href=href_of(row["node_id"]) if href_of else None,
             )
             for row in rows
         ]
         chart = ranking_chart(ranked, expected, f"{title} ranked by completion", f"team:{level}")
         parts.append(f"<h3>{title}</h3><figure>{chart}</figure>")
+    opens = " A group's or rep's name opens its own page." if href_of else ""
     parts.append(
         '<p class="legend-note">Completion = revenue to date \u00f7 quarter target; the dashed '
-        "orange line is the share of the target due by the as-of date.</p></section>"
+        f"orange line is the share of the target due by the as-of date.{opens}</p></section>"
     )
     return "".join(parts)
 

@@ -240,6 +240,7 @@ class RankRow:
     label: str
     completion: float | None
     detail: str  # actual of target, shown beside the bar
+    href: str | None = None  # the label links here (a rep's or group's own page)
 
 
 def ranking_chart(rows: Sequence[RankRow], expected: float | None, title: str, chart: str) -> str:
@@ -254,8 +255,9 @@ def ranking_chart(rows: Sequence[RankRow], expected: float | None, title: str, c
     body = []
     for index, row in enumerate(rows):
         y = top + index * row_h
-        label = _fitted(f"{row.rank}. {row.label}", label_w)
-        body.append(_text(label_w - 8, y + 16, label, "end", "label"))
+        text = _fitted(f"{row.rank}. {row.label}", label_w)
+        label = _text(label_w - 8, y + 16, text, "end", "label")
+        body.append(f'<a href="{escape(row.href)}">{label}</a>' if row.href else label)
         if row.completion:
             body.append(
                 f'<rect class="bar" x="{label_w}" y="{y + 4}" '

@@ -25,7 +25,11 @@ def test_report_pages_show_the_stores_numbers(fixture_settings):
     paths = render_reports(fixture_settings)
 
     reports = fixture_settings.reports_dir
-    assert paths == [reports / "index.html", reports / f"{QUARTER}.html"]
+    # the index, the quarter page, then a page per group and rep (test_people_pages.py)
+    assert paths == [reports / "index.html", reports / f"{QUARTER}.html"] + [
+        reports / "people" / QUARTER / page
+        for page in ("group/g-star-01.html", "group/g-t1-normal-01.html", "rep/rep-017.html")
+    ]
     page = paths[1].read_text()
     expected = expected_total()
     headline = _headline(page)

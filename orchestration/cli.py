@@ -409,6 +409,9 @@ def build_parser() -> argparse.ArgumentParser:
     from orchestration.report.cli import register_report_commands
 
     register_report_commands(commands)
+    from orchestration.alerts.cli import register_alert_commands
+
+    register_alert_commands(commands)
     return parser
 
 

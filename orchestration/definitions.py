@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.alerts.assets import build_alerts_asset
 from orchestration.ingest.assets import build_ingest_assets
 from orchestration.partitions import quarters_partitions_def
 from orchestration.publish.assets import build_dbt_docs_asset, build_publish_asset
@@ -64,6 +65,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             publish_asset,
             build_dbt_docs_asset(),
             build_report_asset(),
+            build_alerts_asset(),
         ],
         asset_checks=build_contract_checks(dbt_assets),
         jobs=[quarter_job],

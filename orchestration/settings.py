@@ -30,6 +30,16 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"environment variable {name}={value!r} is not a whole number") from exc
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name}={value!r} is not a number") from exc
+
+
 # What DuckDB's memory_limit accepts: a number and a unit ('1GB', '512MiB', '1.5 GB').
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", re.IGNORECASE)
 
@@ -83,6 +93,17 @@ class Settings:
     # (dbt-spark; the `spark` extra). Spark's tables, and its metastore, live in spark_dir.
     engine: str = "duckdb"
     spark_dir: Path = PROJECT_ROOT / "data" / "spark"
+    # Alerts after each publication (orchestration/alerts/): off while neither channel is
+    # set. The SMTP URL carries its password; every log shows it masked.
+    alert_smtp_url: str | None = field(default=None, repr=False)
+    alert_webhook_url: str | None = field(default=None, repr=False)
+    # Owners who are not reps (teams): their addresses, a plan file
+    alert_recipients_path: Path = PROJECT_ROOT / "seeds" / "alert_recipients.csv"
+    # Where the digests' links point: the report as its readers open it
+    report_url: str = ""
+    # A failing channel: attempts per digest, and the first wait (doubled each retry)
+    alert_attempts: int = 3
+    alert_backoff_seconds: float = 2.0
 
     def __post_init__(self) -> None:
         if not self.crm_database_url:
@@ -101,6 +122,12 @@ class Settings:
         if self.engine not in ENGINES:
             raise ValueError(
                 f"SALES_TARGETS_ENGINE must be one of {', '.join(ENGINES)}, got {self.engine!r}"
+            )
+        if not self.report_url:
+            object.__setattr__(self, "report_url", self.reports_dir.as_uri() + "/")
+        if self.alert_attempts < 1:
+            raise ValueError(
+                f"SALES_TARGETS_ALERT_ATTEMPTS must be 1 or more, got {self.alert_attempts}"
             )
         if not 1 <= self.fiscal_year_start_month <= 12:
             raise ValueError(
@@ -151,6 +178,15 @@ class Settings:
             warehouse_memory_limit=os.environ.get("SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT", "1GB"),
             engine=os.environ.get("SALES_TARGETS_ENGINE", "duckdb").strip().lower() or "duckdb",
             spark_dir=_path("SALES_TARGETS_SPARK_DIR", data_dir / "spark"),
+            alert_smtp_url=os.environ.get("SALES_TARGETS_SMTP_URL") or None,
+            alert_webhook_url=os.environ.get("SALES_TARGETS_ALERT_WEBHOOK_URL") or None,
+            alert_recipients_path=_path(
+                "SALES_TARGETS_ALERT_RECIPIENTS",
+                _path("SALES_TARGETS_PLAN_DIR", PROJECT_ROOT / "seeds") / "alert_recipients.csv",
+            ),
+            report_url=os.environ.get("SALES_TARGETS_REPORT_URL", ""),
+            alert_attempts=_int("SALES_TARGETS_ALERT_ATTEMPTS", 3),
+            alert_backoff_seconds=_float("SALES_TARGETS_ALERT_BACKOFF_SECONDS", 2.0),
         )
 
     def with_data_dir(self, data_dir: Path) -> Settings:
@@ -164,6 +200,7 @@ class Settings:
             reporting_path=data_dir / "reporting.duckdb",
             parquet_dir=data_dir / "parquet",
             reports_dir=data_dir / "reports",
+            report_url=(data_dir / "reports").as_uri() + "/",
             docs_dir=data_dir / "docs",
             spark_dir=data_dir / "spark",
             sources_dir=sources_dir,

@@ -174,12 +174,13 @@ Array.from(document.querySelectorAll('main *')).filter(function (e) {
 SCREEN_HEIGHT = 900
 
 
-def test_the_open_quarters_page_fits_its_screens_and_leads_with_findings(
+def test_a_quarters_page_fits_its_screens_and_leads_with_findings(
     pipeline_settings, chromium, tmp_path
 ):
-    """The page of the quarter in progress: nothing wider than the window, no chart label
-    cut off, at most 8 screens tall; the incentives and the review lead with a summary and
-    keep every published row in a closed, collapsible table (closed on paper too)."""
+    """The latest quarter's page (every rep, action and review row of the small world):
+    nothing wider than the window, no chart label cut off, at most 8 screens tall; the
+    incentives and the review lead with a summary and keep every published row in a
+    closed, collapsible table (closed on paper too)."""
     render_reports(pipeline_settings)
     page_path = pipeline_settings.reports_dir / f"{QUARTER}.html"
     with HeadlessPage(chromium, tmp_path / "profile") as browser:

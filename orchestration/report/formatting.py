@@ -60,3 +60,9 @@ def day(value: date | None) -> str:
 
 def as_float(value: float | Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def missing_value_label(reason: str) -> str:
+    """How a value published as null reads: a rate with nothing to divide by yet ('no base:
+    ...', 0 / 0) has no value yet; anything else was not measured (a table not mapped)."""
+    return "no value yet" if reason.startswith("no base") else "not measured"

@@ -14,6 +14,7 @@ from orchestration.report.formatting import (
     as_float,
     day,
     metric_value,
+    missing_value_label,
     percent,
     whole,
 )
@@ -145,7 +146,10 @@ def _metric_row(node: TreeNode, metric: str, with_name: bool) -> str:
     actual = (
         metric_value(figures["actual"], metric)
         if not_measured is None
-        else f'<span class="not-measured" title="{escape(not_measured)}">not measured</span>'
+        else (
+            f'<span class="not-measured" title="{escape(not_measured)}">'
+            f"{missing_value_label(not_measured)}</span>"
+        )
     )
     return (
         f'<span class="name">{name}</span>'
@@ -321,7 +325,9 @@ def kpi_section(report: QuarterReport) -> str:
             f"<li>{escape(name.replace('_', ' '))}: {escape(reason)}</li>"
             for name, reason in not_measured
         )
-        parts.append(f'<div class="not-measured-list"><h3>Not measured</h3><ul>{items}</ul></div>')
+        parts.append(
+            f'<div class="not-measured-list"><h3>Without a value</h3><ul>{items}</ul></div>'
+        )
     parts.append("</section>")
     return "".join(parts)
 

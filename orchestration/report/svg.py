@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from orchestration.report.formatting import compact, metric_value, percent
+from orchestration.report.formatting import compact, metric_value, missing_value_label, percent
 from orchestration.report.quarter_data import ProgressSeries
 
 ACTUAL = "#0072B2"  # blue
@@ -202,7 +202,8 @@ def bullet_chart(rows: Sequence[BulletRow], title: str, chart: str) -> str:
         f"{metric_value(row.actual, row.metric)} of {metric_value(row.target, row.metric)}"
         f" ({percent(row.completion, 0)})"
         if row.not_measured is None
-        else f"not measured, target {metric_value(row.target, row.metric)}"
+        else f"{missing_value_label(row.not_measured)}, "
+        f"target {metric_value(row.target, row.metric)}"
         for row in rows
     ]
     label_w = _label_column([row.label for row in rows], 190, 330)

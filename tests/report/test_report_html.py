@@ -173,3 +173,20 @@ def test_chart_labels_get_the_room_they_need_and_an_ellipsis_beyond_it():
     shown_long = unescape(shown_long)
     assert shown_long.endswith("\u2026") and long.startswith(shown_long[:-1])
     assert len(shown_long) * 7.4 <= 330 - 12
+
+
+def test_a_rate_without_a_base_reads_as_no_value_yet_not_as_unmeasured():
+    from orchestration.report.svg import BulletRow, bullet_chart
+
+    no_base = "no base: no churned customer at the quarter start"
+    unmapped = "not measured: the source mapping has no leads"
+    svg = bullet_chart(
+        [
+            BulletRow("Churn recall", "rate", 0.10, None, None, no_base),
+            BulletRow("Lead conversion", "rate", 0.25, None, None, unmapped),
+        ],
+        "Customer KPIs",
+        "kpi:customer",
+    )
+    values = re.findall(r'class="value">([^<]*)<', svg)
+    assert values == ["no value yet, target 10.0%", "not measured, target 25.0%"]

@@ -75,3 +75,12 @@ def connect_warehouse(
             yield connection
         finally:
             connection.close()
+
+
+def relation_exists(connection: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Is `schema.name` a table or view of the connection's database?"""
+    (found,) = connection.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchone()
+    return bool(found)

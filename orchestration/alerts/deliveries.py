@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from orchestration.settings import Settings
-from orchestration.warehouse import connect_warehouse
+from orchestration.warehouse import connect_warehouse, relation_exists
 
 DELIVERY_SCHEMA = "quality"
 DELIVERY_TABLE = f"{DELIVERY_SCHEMA}.alert_deliveries"
@@ -53,12 +53,7 @@ def acknowledged(settings: Settings) -> set[tuple[str, str, str]]:
     if not settings.warehouse_path.exists():
         return set()
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
-        (exists,) = connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [DELIVERY_SCHEMA, DELIVERY_TABLE.rpartition(".")[2]],
-        ).fetchone()
-        if not exists:
+        if not relation_exists(connection, DELIVERY_SCHEMA, DELIVERY_TABLE.rpartition(".")[2]):
             return set()
         rows = connection.execute(
             f"select distinct alert_id, channel, recipient from {DELIVERY_TABLE} where status = ?",

@@ -12,14 +12,13 @@ from email.message import EmailMessage
 from typing import Any
 
 from orchestration.alerts.due import Alert, Digest
+from orchestration.report.people import node_href  # the report's one URL rule
 from orchestration.settings import Settings
 
 LEVEL_MARK = {"red": "RED", "amber": "AMBER"}
 
 
 def page_link(settings: Settings, alert: Alert) -> str:
-    from orchestration.report.people import node_href  # the report's one URL rule
-
     page = node_href(alert.quarter, alert.node_id) or f"{alert.quarter}.html"
     return settings.report_url.rstrip("/") + "/" + page
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.settings import Settings
+from orchestration.warehouse import relation_exists
 
 RECIPIENT_COLUMNS = ("owner", "email")
 # one address, no display name or list: what the file and the CRM must hold
@@ -68,11 +69,7 @@ def read_rep_emails(settings: Settings) -> dict[str, str]:
     if not settings.warehouse_path.exists():
         return {}
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
-        (exists,) = connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'staging' and table_name = 'stg_crm__reps'"
-        ).fetchone()
-        if not exists:
+        if not relation_exists(connection, "staging", "stg_crm__reps"):
             return {}
         rows = connection.execute(
             "select rep_id, email from staging.stg_crm__reps where email is not null"

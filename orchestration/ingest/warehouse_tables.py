@@ -14,6 +14,7 @@ import duckdb
 
 from orchestration.ingest.raw_layout import QUARANTINE_TABLE, RAW_SCHEMA, raw_columns
 from orchestration.ingest.source_tables import SOURCE_TABLES_BY_NAME, SourceTable
+from orchestration.warehouse import relation_exists
 
 LOAD_BATCHES_TABLE = "load_batches"
 LOAD_WATERMARKS_TABLE = "load_watermarks"
@@ -93,8 +94,4 @@ def ensure_ingest_tables(connection: duckdb.DuckDBPyConnection, source: SourceTa
 
 
 def raw_table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
-    found = connection.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [RAW_SCHEMA, table],
-    ).fetchone()
-    return bool(found and found[0])
+    return relation_exists(connection, RAW_SCHEMA, table)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse import relation_exists
+
 RESOLVED_ORG_RELATION = "intermediate.int_rep_assignments_resolved"
 
 
@@ -95,13 +97,7 @@ ORG_QUERIES = {
 
 def has_resolved_org(connection: duckdb.DuckDBPyConnection) -> bool:
     schema, name = RESOLVED_ORG_RELATION.split(".")
-    return bool(
-        connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
+    return relation_exists(connection, schema, name)
 
 
 def org_from_connection(connection: duckdb.DuckDBPyConnection) -> PlanOrg:

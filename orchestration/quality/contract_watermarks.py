@@ -28,7 +28,7 @@ from orchestration.quality.contract_validation import (
     validate_warehouse_relation,
 )
 from orchestration.settings import Settings
-from orchestration.warehouse import connect_warehouse
+from orchestration.warehouse import connect_warehouse, relation_exists
 
 WATERMARK_SCHEMA = "quality"
 WATERMARK_TABLE = f"{WATERMARK_SCHEMA}.contract_watermarks"
@@ -51,12 +51,7 @@ def validated_through(warehouse: Path, relation: str, fingerprint: str) -> datet
     if not warehouse.exists():
         return None
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        found = connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [WATERMARK_SCHEMA, WATERMARK_TABLE.rpartition(".")[2]],
-        ).fetchall()[0][0]
-        if not found:
+        if not relation_exists(connection, WATERMARK_SCHEMA, WATERMARK_TABLE.rpartition(".")[2]):
             return None
         row = connection.execute(
             f"select validated_through from {WATERMARK_TABLE} "

@@ -69,7 +69,7 @@ def run_quarter_build(settings: Settings, window: QuarterWindow) -> DbtTiming:
         if result.returncode != 0:
             raise RuntimeError(
                 f"dbt build for {window.quarter_start}..{window.quarter_end} failed "
-                f"(exit {result.returncode}):\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
+                f"(exit {result.returncode}):\n{result.output[-4000:]}"
             )
         run_results = json.loads((target / "run_results.json").read_text())
     nodes = run_results.get("results", [])

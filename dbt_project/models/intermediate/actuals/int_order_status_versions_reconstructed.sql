@@ -1,3 +1,7 @@
+{#- A table, not a view: its data tests and int_order_statuses_resolved each read it, and as
+    a view each re-ranked every loaded version. -#}
+{{ config(materialized="table") }}
+
 {#-
     Every status an order is known to have had, oldest first, for models that read an
     order's status as of a date. Two sources of versions:
@@ -31,6 +35,7 @@ loaded_versions as (
         status,
         is_completed,
         updated_at,
+        superseded_at,
         row_number() over (partition by order_id order by updated_at) as version_number
 
     from {{ ref('stg_orders__order_status_changes') }}
@@ -44,6 +49,8 @@ implied_bookings as (
         'completed' as status,
         true as is_completed,
         {{ dbt.safe_cast('orders.order_date', dbt.type_timestamp()) }} as updated_at,
+        loaded_versions.updated_at as valid_until,
+        true as is_earliest,
         true as is_inferred
 
     from loaded_versions
@@ -59,13 +66,17 @@ implied_bookings as (
 final as (
 
     select
-        order_id,
-        status,
-        is_completed,
-        updated_at,
+        loaded_versions.order_id,
+        loaded_versions.status,
+        loaded_versions.is_completed,
+        loaded_versions.updated_at,
+        loaded_versions.superseded_at as valid_until,
+        loaded_versions.version_number = 1 and implied_bookings.order_id is null as is_earliest,
         false as is_inferred
 
     from loaded_versions
+    left join implied_bookings
+        on implied_bookings.order_id = loaded_versions.order_id
 
     union all
 
@@ -74,6 +85,8 @@ final as (
         status,
         is_completed,
         updated_at,
+        valid_until,
+        is_earliest,
         is_inferred
 
     from implied_bookings

@@ -1,3 +1,8 @@
+{#- A table, not a view: six models read it (lines, customers, KPI rates, action outcomes,
+    commission lines, rep attainments), and as a view each re-ranked every order's status
+    versions over the whole history. -#}
+{{ config(materialized="table") }}
+
 {#-
     Every order dated up to a run quarter's as-of date, per run quarter, with the status that
     counts for that quarter:
@@ -44,7 +49,9 @@ status_versions as (
         order_id,
         status,
         is_completed,
-        updated_at
+        updated_at,
+        valid_until,
+        is_earliest
 
     from {{ ref('int_order_status_versions_reconstructed') }}
 
@@ -72,7 +79,10 @@ orders_of_quarter as (
 
 ),
 
-ranked as (
+-- the version in effect at the cutoff: the one that began before it and was not yet
+-- superseded, else (none began before it) the earliest known. Exactly one version of an
+-- order matches, so a join on the order does it: no sort of every version of every order.
+final as (
 
     select
         orders_of_quarter.quarter,
@@ -82,37 +92,24 @@ ranked as (
         orders_of_quarter.order_date,
         orders_of_quarter.is_in_quarter,
         status_versions.status,
-        status_versions.is_completed,
-        row_number() over (
-            partition by orders_of_quarter.quarter, orders_of_quarter.order_id
-            order by
-                case when status_versions.updated_at < orders_of_quarter.status_cutoff_at
-                    then 0 else 1 end,
-                case when status_versions.updated_at < orders_of_quarter.status_cutoff_at
-                    then status_versions.updated_at end desc,
-                status_versions.updated_at
-        ) as version_rank
+        status_versions.is_completed
 
     from orders_of_quarter
     inner join status_versions
         on status_versions.order_id = orders_of_quarter.order_id
-
-),
-
-final as (
-
-    select
-        quarter,
-        order_id,
-        customer_id,
-        rep_id,
-        order_date,
-        is_in_quarter,
-        status,
-        is_completed
-
-    from ranked
-    where version_rank = 1
+        and (
+            (
+                status_versions.updated_at < orders_of_quarter.status_cutoff_at
+                and (
+                    status_versions.valid_until is null
+                    or status_versions.valid_until >= orders_of_quarter.status_cutoff_at
+                )
+            )
+            or (
+                status_versions.is_earliest
+                and status_versions.updated_at >= orders_of_quarter.status_cutoff_at
+            )
+        )
 
 )
 

@@ -159,3 +159,47 @@ def test_two_quarters_through_dagster_and_a_rerun_changes_nothing(tmp_path, publ
         published_demo.settings.reporting_path
     )
     _assert_business_numbers(settings.reporting_path, clean, ["2026Q2", "2026Q3"])
+
+
+def test_a_bi_tool_reads_the_registry_types_and_unique_keys(published_demo):
+    """The published store through information_schema, read-only: every column has the
+    type its registry entry gives; money is DECIMAL(18,2) wherever a column holds money
+    alone; only the value columns of tables that hold every metric in one column (told
+    apart by `metric`: money, counts and rates) are DECIMAL(22,6); each table's key is
+    unique and not null."""
+    from models.registry.published import PUBLISHED_TABLES
+
+    store_path = published_demo.settings.reporting_path
+    with duckdb.connect(str(store_path), read_only=True) as store:
+        columns = store.execute(
+            "select table_name, column_name, data_type from information_schema.columns"
+            " where table_schema = 'main' order by table_name, ordinal_position"
+        ).fetchall()
+        tables = {table for table, _, _ in columns}
+        assert {"rpt_target_tree", "rpt_progress_weekly", "rpt_incentives"} <= tables
+        for table, column, data_type in columns:
+            expected = PUBLISHED_TABLES[table].column(column).data_type
+            assert data_type == expected.upper(), f"{table}.{column}: {data_type}"
+            if data_type.startswith("DECIMAL"):
+                mixed_units = "metric" in PUBLISHED_TABLES[table].column_names
+                assert data_type == ("DECIMAL(22,6)" if mixed_units else "DECIMAL(18,2)"), (
+                    f"{table}.{column}"
+                )
+        money = [(t, c) for t, c, d in columns if d == "DECIMAL(18,2)"]
+        assert ("rpt_incentives", "commission") in money and len(money) >= 8
+
+        for table in sorted(tables):
+            key = PUBLISHED_TABLES[table].key
+            rows, distinct, null_keys = store.execute(
+                f"select count(*), count(distinct ({', '.join(key)})),"
+                f" count(*) filter (where {' or '.join(f'{k} is null' for k in key)})"
+                f" from {table}"
+            ).fetchone()
+            assert rows == distinct and null_keys == 0, f"{table} key {key}"
+        # a revenue target or actual is money: whole cents even in a mixed-unit column
+        fractional = store.execute(
+            "select count(*) from rpt_target_tree where metric = 'revenue'"
+            " and (target_value <> round(target_value, 2)"
+            " or actual_value <> round(actual_value, 2))"
+        ).fetchone()[0]
+        assert fractional == 0

@@ -19,6 +19,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from orchestration.ingest.source_tables import SOURCE_TABLES
 from orchestration.partitions import QuarterWindow
 from orchestration.plan.check import validate_plan_for_run
+from orchestration.quality.gx_checkpoint import import_great_expectations_in_background
 from orchestration.run_window import (  # noqa: F401 - re-exported for older importers
     AS_OF_TAG,
     RESTATE_TAG,
@@ -196,6 +197,7 @@ def build_dbt_assets(
             f"dbt window {window.quarter_start}..{window.quarter_end} as of {window.as_of_date}"
             + restated
         )
+        import_great_expectations_in_background()  # publishing validates with it next
         yield from build_dbt(context, dbt, run_settings, window)
 
     return [plan_and_staging, quarter_models]

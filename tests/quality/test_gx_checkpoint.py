@@ -144,3 +144,30 @@ def test_suites_are_built_from_the_columns_a_table_has():
         "rpt_quarter_review",
         "rpt_publication",
     }
+
+
+def test_great_expectations_is_imported_on_a_thread_while_the_quarter_builds():
+    """A fresh process (as a nightly run is) starts the import and carries on; the thread
+    finishes it, and a second call finds it done."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from orchestration.quality.gx_checkpoint import "
+        "import_great_expectations_in_background as start\n"
+        "assert 'great_expectations' not in sys.modules\n"
+        "thread = start()\n"
+        "assert thread is not None and thread.daemon\n"
+        "thread.join(timeout=300)\n"
+        "assert not thread.is_alive()\n"
+        "import great_expectations\n"
+        "assert hasattr(great_expectations, 'get_context')\n"
+        "assert start() is None\n"
+        "print('imported on', thread.name)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=360
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "imported on import great_expectations"

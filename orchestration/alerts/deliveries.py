@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import duckdb
-
 from orchestration.settings import Settings
 from orchestration.warehouse import connect_warehouse, relation_exists
 
@@ -52,7 +50,7 @@ def acknowledged(settings: Settings) -> set[tuple[str, str, str]]:
     """(alert_id, channel, recipient) of every acknowledged delivery."""
     if not settings.warehouse_path.exists():
         return set()
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
+    with connect_warehouse(settings, read_only=True) as connection:
         if not relation_exists(connection, DELIVERY_SCHEMA, DELIVERY_TABLE.rpartition(".")[2]):
             return set()
         rows = connection.execute(

@@ -11,10 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from orchestration.settings import Settings
-from orchestration.warehouse import relation_exists
+from orchestration.warehouse import connect_warehouse, relation_exists
 
 RECIPIENT_COLUMNS = ("owner", "email")
 # one address, no display name or list: what the file and the CRM must hold
@@ -68,7 +66,7 @@ def read_rep_emails(settings: Settings) -> dict[str, str]:
     """rep_id -> email of every rep of the mapped CRM with a well-formed address."""
     if not settings.warehouse_path.exists():
         return {}
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
+    with connect_warehouse(settings, read_only=True) as connection:
         if not relation_exists(connection, "staging", "stg_crm__reps"):
             return {}
         rows = connection.execute(

@@ -154,6 +154,10 @@ def _swap_in_folder(staged: Path, target: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def _disable_gx_analytics() -> None:
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"  # before GX is imported: no phoning home
+
+
 def import_great_expectations_in_background() -> threading.Thread | None:
     """Start importing great-expectations on a thread; None when it is imported already.
 
@@ -163,7 +167,7 @@ def import_great_expectations_in_background() -> threading.Thread | None:
     """
     if "great_expectations" in sys.modules:
         return None
-    os.environ["GX_ANALYTICS_ENABLED"] = "false"  # before GX is imported: no phoning home
+    _disable_gx_analytics()
     thread = threading.Thread(
         target=importlib.import_module,
         args=("great_expectations",),
@@ -177,7 +181,7 @@ def import_great_expectations_in_background() -> threading.Thread | None:
 def validate_store_file(store: Path, docs_dir: Path) -> ValidationSummary:
     """Run the checkpoint over every `rpt_*` table of the store file; render Data Docs to
     `docs_dir` (its `index.html`)."""
-    os.environ["GX_ANALYTICS_ENABLED"] = "false"  # before GX is imported: no phoning home
+    _disable_gx_analytics()
     import great_expectations as gx
 
     started = time.monotonic()

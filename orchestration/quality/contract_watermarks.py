@@ -3,7 +3,8 @@
 A staging table holds every key's latest version, most of them unchanged since the night
 before; re-validating all of them made the nightly run grow with the history. A row's
 `loaded_at` only grows, so once every row loaded up to T has passed, the next check reads
-the rows loaded after T. The key (`unique`) is still checked over every row, in SQL.
+the rows loaded after T. The key (`unique`) is counted in SQL over every row of the keys
+those new rows hold: any other key was unique at the last pass.
 
 `quality.contract_watermarks` keeps, per relation, T and a fingerprint of what the rows
 were checked against: the contract's module and the dbt model's SQL. When either

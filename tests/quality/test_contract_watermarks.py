@@ -77,7 +77,7 @@ def test_a_refused_row_is_read_again_until_it_passes(settings):
     assert str(through) == "2026-07-03 02:00:00"
 
 
-def test_keys_are_still_checked_over_every_row(settings):
+def test_a_new_row_sharing_an_old_rows_key_fails_the_key(settings):
     check(settings)
     add(settings, GOOD.format(id=1, loaded="2026-07-04 02:00"))  # line 1 again
 
@@ -85,6 +85,29 @@ def test_keys_are_still_checked_over_every_row(settings):
 
     assert report.rows_checked == 1
     assert report.rules_failed == {"unique(order_line_id)": 2}
+
+
+def test_the_key_is_counted_over_every_row_of_the_keys_loaded_since(settings):
+    # line 2 twice before the first pass: the first check reads every row
+    add(settings, GOOD.format(id=2, loaded="2026-07-03 02:00"))
+    assert check(settings).rules_failed == {"unique(order_line_id)": 2}
+    with duckdb.connect(str(settings.warehouse_path)) as connection:
+        connection.execute(f"delete from {RELATION} where order_line_id = '2'")
+    add(settings, GOOD.format(id=2, loaded="2026-07-03 02:00"))
+    assert check(settings).passed  # recorded through 2026-07-03 02:00
+
+    # three new rows, two of them one key, and an old row written again under its old load
+    add(settings, GOOD.format(id=4, loaded="2026-07-04 02:00"))
+    add(settings, GOOD.format(id=4, loaded="2026-07-04 03:00"))
+    add(settings, GOOD.format(id=5, loaded="2026-07-04 02:00"))
+    add(settings, GOOD.format(id=1, loaded="2026-07-03 02:00"))
+    report = check(settings)
+
+    # only keys the new rows hold are grouped: line 4's two copies, not line 1's (its rows
+    # were loaded before the last pass, which found every key unique)
+    assert report.rows_checked == 3
+    assert report.rules_failed == {"unique(order_line_id)": 2}
+    assert report.failures[0].sample["order_line_id"].tolist() == ["4"]
 
 
 def test_a_changed_model_reads_every_row_again(settings, tmp_path):

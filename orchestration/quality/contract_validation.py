@@ -16,9 +16,9 @@ is checked in SQL instead: `group by <key> having count(*) > 1` over the same ro
 For a quarter-keyed table (a `quarter` column) the caller may pass the run's quarters:
 only their rows are read and keyed. For a table with a `loaded_at` column (staging) the
 caller may pass `loaded_after`: row rules then read only the rows loaded since, and the
-key is counted over every row of the keys those rows hold (see contract_watermarks). pandera's ibis backend
-was tried first; here it took minutes on 2M rows with failures (it materialises every
-failure case), so chunks it is.
+key is counted over every row of the keys those rows hold (see contract_watermarks).
+pandera's ibis backend was tried first; here it took minutes on 2M rows with failures (it
+materialises every failure case), so chunks it is.
 """
 
 from __future__ import annotations

@@ -139,8 +139,14 @@ def test_two_quarters_through_dagster_and_a_rerun_changes_nothing(tmp_path, publ
 
     # the rerun works on a copy: the first run's data dir is shared with other tests
     settings = published_demo.copy_into(tmp_path / "rerun")
-    second = run_quarters(settings, date(2026, 7, 1), instance=dg.DagsterInstance.ephemeral())
+    instance = dg.DagsterInstance.ephemeral()
+    second = run_quarters(settings, date(2026, 7, 1), instance=instance)
     assert second.success, second.error
+    # the plan is the one the first run loaded: its seeds were left out, said so
+    quarter_totals = instance.get_latest_materialization_event(
+        dg.AssetKey(["plan", "quarter_totals"])
+    ).asset_materialization
+    assert quarter_totals.metadata["plan"].value == "unchanged since its last load; not reloaded"
     # each dbt invocation's own target folder is removed once it succeeded
     target = settings.dbt_project_dir / "target"
     for run in (first, second):

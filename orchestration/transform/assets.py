@@ -2,7 +2,8 @@
 
 - plan and staging (unpartitioned): the plan contract runs first, then `dbt build` of the
   seeds (the plan) and the staging tables, which hold no quarter logic (on DuckDB they are
-  incremental and their tests read only rows not tested yet: `staging_state`);
+  incremental and their tests read only rows not tested yet: `staging_state`; the seeds
+  load only when the plan changed: `plan_state`);
 - quarter models (quarter-partitioned): intermediate, marts and reporting, built for the
   run's quarter window. A backfill of several quarters is one `dbt build` over the range
   (single-run backfill policy); quarter-keyed marts delete+insert only those quarters.
@@ -29,6 +30,7 @@ from orchestration.run_window import (  # noqa: F401 - re-exported for older imp
 from orchestration.settings import Settings
 from orchestration.transform.dagster_cli import ExplicitEnvDbtCliResource
 from orchestration.transform.dbt_invocation import failures_in, save_parse_state
+from orchestration.transform.plan_state import PlanLoad
 from orchestration.transform.project import (
     dbt_env,
     dbt_project,
@@ -38,7 +40,7 @@ from orchestration.transform.project import (
 from orchestration.transform.spark_raw import land_raw_tables, unlanded_raw_tables
 from orchestration.transform.spark_tables import show_spark_tables
 from orchestration.transform.staging_state import StagingBuild
-from orchestration.transform.translator import SalesTargetsTranslator
+from orchestration.transform.translator import PLAN_GROUP, SalesTargetsTranslator
 from orchestration.warehouse import connect_warehouse, warehouse_lock
 
 WAREHOUSE_TAG = "sales_targets/warehouse"
@@ -102,22 +104,31 @@ def build_dbt(
     publishing read them.
     """
     with warehouse_lock(settings):
-        snapshot_plan(settings)
+        plan_snapshot = snapshot_plan(settings)
         if settings.engine == "spark":
             land_unlanded_raw_tables(context, settings)
-        staging = StagingBuild.begin(settings) if builds_staging(settings, window) else None
-        if staging is not None:
-            context.log.info(staging.describe())
+        staging, plan = None, None
+        if builds_staging(settings, window):
+            staging = StagingBuild.begin(settings)
+            plan = PlanLoad.begin(settings, plan_snapshot, seed_tables(context))
+            context.log.info(f"{staging.describe()}; {plan.describe()}")
         parse_state = parse_state_path(settings)
         invocation = dbt.cli_with_env(
-            [*PIPELINE_BUILD, *(staging.arguments if staging else [])],
+            [
+                *PIPELINE_BUILD,
+                *(staging.arguments if staging else []),
+                *(plan.arguments if plan else []),
+            ],  # fmt: skip
             env={**dbt_env(settings, window), **(staging.env if staging else {})},
             context=context,
             parsed=parse_state,
         )
         yield from stream_and_tidy(invocation, parse_state)
-        if staging is not None and builds_everything_selected(context):
+        if plan is not None and plan.loaded:
+            yield from unchanged_seed_outputs(context, plan)
+        if staging is not None and plan is not None and builds_everything_selected(context):
             staging.record_pass(settings)
+            plan.record_pass(settings)
         if settings.engine == "spark":
             with connect_warehouse(settings) as connection:
                 shown = show_spark_tables(connection, settings.spark_dir)
@@ -130,6 +141,27 @@ def builds_staging(settings: Settings, window: QuarterWindow | None) -> bool:
     """The plan-and-staging build (no quarter window) on DuckDB, whose staging tables are
     incremental (`staging_state`); on Spark they are rebuilt and tested whole."""
     return window is None and settings.engine == "duckdb"
+
+
+def seed_tables(context: dg.AssetExecutionContext) -> list[str]:
+    """The op's seed tables (schema.table): its assets in the plan group."""
+    groups = context.assets_def.group_names_by_key
+    return sorted(".".join(key.path) for key, group in groups.items() if group == PLAN_GROUP)
+
+
+def unchanged_seed_outputs(context: dg.AssetExecutionContext, plan: PlanLoad) -> Iterator:
+    """An output per selected seed dbt left out, saying the plan was not reloaded: the
+    quarter models wait on these outputs, and the tables hold the plan that passed."""
+    for key in context.selected_asset_keys:
+        if context.assets_def.group_names_by_key.get(key) == PLAN_GROUP:
+            yield dg.Output(
+                None,
+                output_name=context.assets_def.get_output_name_for_asset_key(key),
+                metadata={
+                    "plan": "unchanged since its last load; not reloaded",
+                    "plan_fingerprint": plan.fingerprint[:16],
+                },
+            )
 
 
 def builds_everything_selected(context: dg.AssetExecutionContext) -> bool:

@@ -98,14 +98,27 @@ completed_orders as (
 
 ),
 
-order_amounts as (
+-- the quarter's completed order lines, classified: their customer's segment included
+quarter_lines as (
+
+    select
+        quarter,
+        order_id,
+        order_date,
+        customer_segment,
+        net_amount
+
+    from {{ ref('int_order_lines_classified') }}
+
+),
+
+order_lines as (
 
     select
         order_id,
-        sum(net_amount) as net_amount
+        net_amount
 
     from {{ ref('stg_orders__order_lines') }}
-    group by order_id
 
 ),
 
@@ -147,38 +160,33 @@ customer_outcomes as (
 
 ),
 
+-- the existing segment's completed orders in the window, from the quarter's order lines
+-- (summing every order's lines over the whole history took most of this model's time)
 window_existing_orders as (
 
     select
         actions.quarter,
         actions.action_id,
-        count(distinct completed_orders.order_id) as orders,
-        sum(order_amounts.net_amount) as net_amount
+        count(distinct quarter_lines.order_id) as orders,
+        sum(quarter_lines.net_amount) as net_amount
 
     from actions
-    inner join completed_orders
-        on completed_orders.quarter = actions.quarter
-        and completed_orders.is_in_quarter
-        and completed_orders.order_date >= actions.start_date
-        and completed_orders.order_date <= actions.measured_until
-    inner join customers
-        on customers.quarter = completed_orders.quarter
-        and customers.customer_id = completed_orders.customer_id
-        and customers.customer_segment = 'existing'
-    inner join order_amounts
-        on order_amounts.order_id = completed_orders.order_id
+    inner join quarter_lines
+        on quarter_lines.quarter = actions.quarter
+        and quarter_lines.customer_segment = 'existing'
+        and quarter_lines.order_date >= actions.start_date
+        and quarter_lines.order_date <= actions.measured_until
     where actions.kpi = 'aov_lift'
     group by actions.quarter, actions.action_id
 
 ),
 
 -- the existing segment's orders last quarter (same rule as the quarter's aov_lift KPI)
-last_quarter_existing_orders as (
+last_quarter_orders as (
 
     select
         completed_orders.quarter,
-        count(distinct completed_orders.order_id) as orders,
-        sum(order_amounts.net_amount) as net_amount
+        completed_orders.order_id
 
     from completed_orders
     inner join quarters
@@ -186,12 +194,23 @@ last_quarter_existing_orders as (
     inner join customers
         on customers.quarter = completed_orders.quarter
         and customers.customer_id = completed_orders.customer_id
-    inner join order_amounts
-        on order_amounts.order_id = completed_orders.order_id
     where not completed_orders.is_in_quarter
         and completed_orders.order_date >= quarters.previous_quarter_start_date
         and customers.was_returning_last_quarter
-    group by completed_orders.quarter
+
+),
+
+last_quarter_existing_orders as (
+
+    select
+        last_quarter_orders.quarter,
+        count(distinct last_quarter_orders.order_id) as orders,
+        sum(order_lines.net_amount) as net_amount
+
+    from last_quarter_orders
+    inner join order_lines
+        on order_lines.order_id = last_quarter_orders.order_id
+    group by last_quarter_orders.quarter
 
 ),
 

@@ -106,6 +106,14 @@ def projected_seconds(measured: list[tuple[int, float]], lines: int) -> float:
     return max(seconds_b, seconds_b + per_line * (lines - lines_b))
 
 
+def failed_scale_note(label: str, error: BaseException, folder: Path, kept: bool) -> str:
+    """What a scale that failed leaves in the notes (its folder stays when the work folder
+    does: --work-dir or --keep)."""
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    where = f"; its sources, warehouse and pipeline.log are in {folder}" if kept else ""
+    return f"{label} FAILED, no figures: {type(error).__name__}: {first_line[:400]}{where}"
+
+
 def load_average() -> str:
     try:
         one, five, fifteen = os.getloadavg()
@@ -326,7 +334,14 @@ def main(argv: list[str] | None = None) -> int:
                         say(note)
                         notes.append(note)
                         continue
-                result = ScaleRun(plan, work / f"lines-{lines}", sampler, say).measure()
+                try:
+                    result = ScaleRun(plan, work / f"lines-{lines}", sampler, say).measure()
+                except Exception as exc:  # the scales measured before it still count
+                    kept = args.keep or args.work_dir is not None
+                    note = failed_scale_note(plan.label, exc, work / f"lines-{lines}", kept)
+                    say(note)
+                    notes.append(note)
+                    continue
                 say(f"[{plan.label}] measured in {result.seconds:.0f}s")
                 figures += result.figures
                 notes += [f"{plan.label}: {note}" for note in result.details["run_notes"]]

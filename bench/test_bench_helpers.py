@@ -19,7 +19,7 @@ import pytest
 import rss_sampler
 import source_states
 import sqlalchemy as sa
-from run import parse_count
+from run import failed_scale_note, parse_count
 
 from orchestration.ingest import source_tables as st
 
@@ -144,3 +144,20 @@ def test_a_scale_is_projected_from_a_fixed_cost_and_a_cost_per_line():
     assert round(projected_seconds([(30_000, 300.0), (100_000, 540.0)], 300_000)) == 1226
     # a faster larger scale (noise) never projects below the last one
     assert projected_seconds([(30_000, 300.0), (100_000, 280.0)], 300_000) == 280.0
+
+
+def test_a_failed_scale_is_noted_with_its_first_error_line_and_kept_folder(tmp_path):
+    error = RuntimeError("end-to-end failed: dbt failed: children_sum_to_parent\nStack: ...")
+
+    kept = failed_scale_note("3M lines/q", error, tmp_path / "lines-3000000", kept=True)
+    removed = failed_scale_note("3M lines/q", error, tmp_path / "lines-3000000", kept=False)
+
+    assert kept == (
+        "3M lines/q FAILED, no figures: RuntimeError: end-to-end failed: dbt failed: "
+        f"children_sum_to_parent; its sources, warehouse and pipeline.log are in "
+        f"{tmp_path / 'lines-3000000'}"
+    )
+    assert removed == (
+        "3M lines/q FAILED, no figures: RuntimeError: end-to-end failed: dbt failed: "
+        "children_sum_to_parent"
+    )

@@ -103,6 +103,10 @@ node_weeks as (
             when nodes.metric = 'rate' then rates.rate
             else {{ dbt.safe_cast('coalesce(amounts.amount, 0)', "double") }}
         end as available_value,
+        -- the same amount as an exact decimal: a double keeps ~16 digits, and a revenue to
+        -- date past 1,000,000,000.00 lost its sixth decimal (children no longer summed to
+        -- their parent at 3M order lines a quarter)
+        case when nodes.metric <> 'rate' then coalesce(amounts.amount, 0) end as available_amount,
         case when nodes.metric = 'rate' then coalesce(
             {{ not_measured_reason('nodes.node_id') }},
             case when rates.rate is null then {{ no_base_reason('nodes.node_id') }} end
@@ -152,7 +156,12 @@ to_date as (
                 partition by quarter, node_id, metric order by week_start
                 rows between unbounded preceding and current row)
             else available_value
-        end as actual_to_date_value
+        end as actual_to_date_value,
+        case
+            when not_measured_reason is null and measure_kind = 'sum' then sum(available_amount) over (
+                partition by quarter, node_id, metric order by week_start
+                rows between unbounded preceding and current row)
+        end as actual_to_date_amount
 
     from node_weeks
 
@@ -184,6 +193,11 @@ final as (
             else actual_to_date_value - coalesce(lag(actual_to_date_value) over (
                 partition by quarter, node_id, metric order by week_start), 0)
         end as week_actual_value,
+        -- exact sums of amounts (null for rates and unmeasured nodes): what is published
+        to_date.actual_to_date_amount,
+        to_date.actual_to_date_amount - coalesce(lag(to_date.actual_to_date_amount) over (
+            partition by quarter, node_id, metric order by week_start), 0)
+            as week_actual_amount,
         case
             when measure_kind = 'level_rate' then target_value
             else target_value * week_phase_fraction

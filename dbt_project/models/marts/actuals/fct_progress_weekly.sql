@@ -58,6 +58,8 @@ paced as (
         remaining_working_days,
         actual_to_date_value,
         week_actual_value,
+        actual_to_date_amount,
+        week_actual_amount,
         week_target_value,
         target_to_date_value,
         not_measured_reason,
@@ -100,14 +102,21 @@ measured as (
         cast(remaining_working_days as {{ dbt.type_int() }}) as remaining_working_days,
         cast(target_value as {{ value_type }}) as quarter_target,
         cast(week_target_value as {{ value_type }}) as week_target,
-        cast(week_actual_value as {{ value_type }}) as week_actual,
+        -- each side cast on its own: coalesce(decimal, double) is a double
+        coalesce(
+            cast(week_actual_amount as {{ value_type }}),
+            cast(week_actual_value as {{ value_type }})
+        ) as week_actual,
         case when {{ divide("week_actual_value", "nullif(week_target_value, 0)") }} < 0 then 0.0
             else {{ divide("week_actual_value", "nullif(week_target_value, 0)") }}
         end as week_completion,
 
         -- to date
         cast(target_to_date_value as {{ value_type }}) as target_to_date,
-        cast(actual_to_date_value as {{ value_type }}) as actual_to_date,
+        coalesce(
+            cast(actual_to_date_amount as {{ value_type }}),
+            cast(actual_to_date_value as {{ value_type }})
+        ) as actual_to_date,
         case when {{ divide("actual_to_date_value", "nullif(target_to_date_value, 0)") }} < 0 then 0.0
             else {{ divide("actual_to_date_value", "nullif(target_to_date_value, 0)") }}
         end as completion_to_date,

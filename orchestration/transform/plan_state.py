@@ -12,7 +12,6 @@ A failed build records nothing, so the next run loads the plan again.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from orchestration.quality.contract_watermarks import record_pass, validated_through
 from orchestration.settings import Settings
+from orchestration.transform.staging_state import files_fingerprint
 from orchestration.warehouse import connect_warehouse
 
 PLAN_LOAD = "dbt:plan"
@@ -29,24 +29,18 @@ LEAVE_OUT_SEEDS = ["--exclude", "resource_type:seed"]
 def plan_fingerprint(settings: Settings, plan_snapshot: Path) -> str:
     """A hash of the plan files dbt seeds from and of everything that loads or tests them."""
     project = settings.dbt_project_dir
-    digest = hashlib.sha256(f"engine={settings.engine}\n".encode())
-    folders = {
-        "plan": plan_snapshot,
-        "models": project / "models",  # seed properties and tests live in their YAML
-        "tests": project / "tests",
-        "macros": project / "macros",
-    }
     files = [
-        (name, path)
-        for name, folder in folders.items()
-        for path in folder.rglob("*")
-        if path.is_file() and (name != "models" or path.suffix == ".yml")
+        *plan_snapshot.rglob("*"),
+        *(project / "models").rglob("*.yml"),  # seed properties and tests live in YAML
+        *(project / "tests").rglob("*"),
+        *(project / "macros").rglob("*"),
+        project / "dbt_project.yml",
     ]
-    files.append(("project", project / "dbt_project.yml"))
-    for name, path in sorted(files):
-        digest.update(f"{name}/{path.name}:{path.stat().st_size}\n".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    # the snapshot lies outside the project: its files are hashed by their path under it
+    inside = [path for path in files if path.is_relative_to(project)]
+    return files_fingerprint(settings, inside, project) + files_fingerprint(
+        settings, [path for path in files if not path.is_relative_to(project)], plan_snapshot
+    )
 
 
 def missing_tables(settings: Settings, relations: Sequence[str]) -> list[str]:

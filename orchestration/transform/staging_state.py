@@ -16,8 +16,10 @@ and tests every row. A failed build records nothing, so its rows are tested agai
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from orchestration.ingest.source_tables import SOURCE_TABLES
 from orchestration.quality.contract_watermarks import record_pass, validated_through
@@ -28,18 +30,23 @@ from orchestration.warehouse import connect_warehouse
 STAGING_BUILD = "dbt:staging"
 
 
+def files_fingerprint(settings: Settings, files: Iterable[Path], root: Path) -> str:
+    """A hash of the engine and of each file's path (relative to `root`) and bytes."""
+    digest = hashlib.sha256(f"engine={settings.engine}\n".encode())
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(f"{path.relative_to(root)}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def staging_fingerprint(settings: Settings) -> str:
     project = settings.dbt_project_dir
-    digest = hashlib.sha256(f"engine={settings.engine}\n".encode())
     files = [
         *(project / "models" / "staging").rglob("*"),
         *(project / "macros" / "staging").rglob("*"),
         project / "dbt_project.yml",
     ]
-    for path in sorted(p for p in files if p.is_file()):
-        digest.update(f"{path.relative_to(project)}\n".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_fingerprint(settings, files, project)
 
 
 def newest_raw_load(settings: Settings) -> datetime | None:

@@ -22,6 +22,13 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.quality.needle_cache import (
+    NeedleCacheUse,
+    cached_needles,
+    needle_cache_path,
+    refresh_needle_cache,
+    release,
+)
 from orchestration.settings import Settings
 from orchestration.store_reader import open_store_read_only
 from orchestration.warehouse import warehouse_lock
@@ -197,20 +204,32 @@ def _phone_findings(connection: duckdb.DuckDBPyConnection) -> list[PersonalDataF
 #   character pair (bigram), then confirmed with `contains`.
 # Both cost about as much for millions of customer values as for a few.
 _TOKENS = "regexp_replace({text}, '[^[:alnum:]@.+_-]+', ' ', 'g')"
+# `_pd_needles` holds each needle with what the matching needs of it, worked out once when
+# it is loaded (and kept between publishes by `needle_cache.py`): its tokens, their number,
+# and whether it has a non-ASCII character.
+NEEDLE_TABLE_COLUMNS = "needle varchar, tokens varchar, token_count bigint, non_ascii boolean"
+
+
+def _needle_features(needles: str, keep: str = "") -> str:
+    """SQL: `needles` (a query with a `needle` column) as `_pd_needles` rows, after the
+    `keep` columns (e.g. "value, ")."""
+    # tokens are separated by single spaces: their number is the spaces + 1
+    return (
+        f"select {keep}needle, tokens, case when tokens = '' then 0 "
+        "else length(tokens) - length(replace(tokens, ' ', '')) + 1 end as token_count, "
+        "regexp_matches(needle, '[[:^ascii:]]') as non_ascii "
+        f"from (select *, trim({_TOKENS.format(text='needle')}) as tokens from ({needles}))"
+    )
+
+
 _LISTED_VALUES = f"""
-with needles as (
-    select needle, regexp_matches(needle, '[[:^ascii:]]') as non_ascii from _pd_needles
-),
-distinct_values as (select distinct lowered from _pd_values),
+with distinct_values as (select distinct lowered from _pd_values),
 token_needles as (
-    select distinct trim({_TOKENS.format(text="needle")}) as tokens
-    from needles
-    where length(needle) >= {MIN_SUBSTRING_NEEDLE} or (non_ascii and length(needle) >= 2)
+    select tokens, token_count from _pd_needles
+    where tokens <> ''
+      and (length(needle) >= {MIN_SUBSTRING_NEEDLE} or (non_ascii and length(needle) >= 2))
 ),
-longest as (
-    select coalesce(max(length(string_split(tokens, ' '))), 0) as n
-    from token_needles where tokens <> ''
-),
+longest as (select coalesce(max(token_count), 0) as n from token_needles),
 value_tokens as (
     select lowered, [t for t in string_split({_TOKENS.format(text="lowered")}, ' ') if t <> '']
         as tokens
@@ -226,7 +245,9 @@ value_runs as (
 token_hits as (
     select distinct r.lowered from value_runs r join token_needles n on r.run = n.tokens
 ),
-substring_needles as (select needle from needles where non_ascii and length(needle) >= 2),
+substring_needles as (
+    select distinct needle from _pd_needles where non_ascii and length(needle) >= 2
+),
 needle_pairs as (
     select needle, unnest(list_distinct([substr(needle, i, 2) for i in range(1, length(needle))]))
         as pair
@@ -251,7 +272,7 @@ substring_hits as (
     where k.every_pair_occurs and contains(v.lowered, k.needle)
 ),
 whole_value_hits as (
-    select distinct lowered from _pd_values where trim(lowered) in (select needle from _pd_needles)
+    select distinct v.lowered from _pd_values v join _pd_needles n on trim(v.lowered) = n.needle
 ),
 hits as (
     select lowered from token_hits
@@ -263,31 +284,58 @@ hits as (
 
 class WarehouseCustomers:
     """The needles of `personal_data_needles`, loaded by the scan straight from the
-    warehouse: millions of customer values never pass through Python."""
+    warehouse: millions of customer values never pass through Python. Their tokens are
+    kept between scans in the needle cache beside the warehouse (`needle_cache.py`)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, use_cache: bool = True) -> None:
         self.settings = settings
+        self.use_cache = use_cache
+        self.cache_use: NeedleCacheUse | None = None  # what the last load did with the cache
 
     def load(self, connection: duckdb.DuckDBPyConnection) -> None:
-        """Fill the scan's `_pd_needles` (lowercased, trimmed, distinct)."""
-        connection.execute(f"create or replace temp table _pd_needles as {_EMPTY_NEEDLES}")
-        if not self.settings.warehouse_path.exists():
+        """Fill the scan's `_pd_needles`."""
+        connection.execute(f"create or replace temp table _pd_needles ({NEEDLE_TABLE_COLUMNS})")
+        self.cache_use = None
+        warehouse = self.settings.warehouse_path
+        if not warehouse.exists():
             return
-        with (
-            warehouse_lock(self.settings),
-            _warehouse_attached(connection, self.settings.warehouse_path) as values,
-        ):
-            if values:
-                stripped = f"trim(value, {_WHITESPACE})"
-                connection.execute(
-                    f"insert into _pd_needles select distinct lower({stripped}) "
-                    f"from ({values}) where {stripped} <> ''"
+        with warehouse_lock(self.settings), _warehouse_attached(connection, warehouse) as values:
+            if not values:
+                return
+            if self.use_cache:
+                self.cache_use = refresh_needle_cache(
+                    connection,
+                    needle_cache_path(warehouse),
+                    f"{_WAREHOUSE}.raw.customers",
+                    _personal_columns(connection),
+                    _needle_rows,
                 )
+            if self.cache_use is None:
+                connection.execute(
+                    "insert into _pd_needles "
+                    f"select needle, tokens, token_count, non_ascii from ({_needle_rows(values)})"
+                )
+                return
+            try:
+                connection.execute(
+                    f"insert into _pd_needles {cached_needles(_rep_names_sql(connection))}"
+                )
+            finally:
+                release(connection)
 
 
 Needles = Iterable[str] | WarehouseCustomers
-_EMPTY_NEEDLES = "select null::varchar as needle where false"
 _WHITESPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"  # str.strip's ASCII
+
+
+def _needle_rows(values: str) -> str:
+    """SQL: the distinct (value, needle, tokens, token_count, non_ascii) of `values` (a
+    query of one text column `value`); a needle is the value trimmed and lowercased."""
+    stripped = f"trim(value, {_WHITESPACE})"
+    distinct = (
+        f"select distinct value, lower({stripped}) as needle from ({values}) where {stripped} <> ''"
+    )
+    return _needle_features(distinct, keep="value, ")
 
 
 def _load_needles(connection: duckdb.DuckDBPyConnection, needles: Needles) -> bool:
@@ -298,9 +346,13 @@ def _load_needles(connection: duckdb.DuckDBPyConnection, needles: Needles) -> bo
         values = sorted(
             {str(n).strip().lower() for n in needles if n is not None and str(n).strip()}
         )
-        connection.execute(f"create or replace temp table _pd_needles as {_EMPTY_NEEDLES}")
+        connection.execute(f"create or replace temp table _pd_needles ({NEEDLE_TABLE_COLUMNS})")
         if values:
-            connection.execute("insert into _pd_needles select unnest(?::varchar[])", [values])
+            connection.execute(
+                "insert into _pd_needles "
+                + _needle_features("select unnest(?::varchar[]) as needle"),
+                [values],
+            )
     return connection.execute("select count(*) from _pd_needles").fetchone()[0] > 0
 
 
@@ -402,9 +454,20 @@ def _raw_columns(connection: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     }
 
 
-def _customer_values_sql(connection: duckdb.DuckDBPyConnection) -> str | None:
+def _personal_columns(connection: duckdb.DuckDBPyConnection) -> list[str]:
     present = _raw_columns(connection, "customers")
-    columns = [c for c in CUSTOMER_PERSONAL_COLUMNS if c in present]
+    return [c for c in CUSTOMER_PERSONAL_COLUMNS if c in present]
+
+
+def _rep_names_sql(connection: duckdb.DuckDBPyConnection) -> str:
+    """SQL of the reps' names (none when raw.reps has no rep_name)."""
+    if "rep_name" not in _raw_columns(connection, "reps"):
+        return "select null::varchar where false"
+    return f"select cast(rep_name as varchar) from {_WAREHOUSE}.raw.reps where rep_name is not null"
+
+
+def _customer_values_sql(connection: duckdb.DuckDBPyConnection) -> str | None:
+    columns = _personal_columns(connection)
     if not columns:
         return None
     values = " union ".join(
@@ -414,9 +477,4 @@ def _customer_values_sql(connection: duckdb.DuckDBPyConnection) -> str | None:
     )
     # Rep names may be published (the reps read the report); a customer who happens to
     # share a rep's name cannot be told apart from the rep, so that name is not a needle.
-    if "rep_name" in _raw_columns(connection, "reps"):
-        values = (
-            f"select value from ({values}) except select cast(rep_name as varchar) "
-            f"from {_WAREHOUSE}.raw.reps where rep_name is not null"
-        )
-    return values
+    return f"select value from ({values}) except {_rep_names_sql(connection)}"

@@ -9,9 +9,11 @@ other change (rows removed or re-stamped, other personal columns, another cache 
 rebuilds the file from raw.customers.
 
 The file is as personal as raw.customers: it sits beside the warehouse, readable by its
-owner only, and deleting it costs one rebuild. When it cannot be used (another process
-holds it, it cannot be written, raw.customers has no `_loaded_at`), the scan works its
-needles out without it. It is only read or written under the warehouse lock.
+owner only, and deleting it costs one rebuild. It is brought up to date under the
+warehouse lock and stays attached (DuckDB's file lock keeps other processes out) until the
+scan ends. When it cannot be used (another process holds it, it cannot be written, the
+scan's connection is read-only, raw.customers has no `_loaded_at`), the scan works its
+needles out without it.
 """
 
 from __future__ import annotations

@@ -291,10 +291,13 @@ class WarehouseCustomers:
         self.settings = settings
         self.use_cache = use_cache
         self.cache_use: NeedleCacheUse | None = None  # what the last load did with the cache
+        self._cache_attached = False
 
     def load(self, connection: duckdb.DuckDBPyConnection) -> None:
-        """Fill the scan's `_pd_needles`."""
-        connection.execute(f"create or replace temp table _pd_needles ({NEEDLE_TABLE_COLUMNS})")
+        """Create the scan's `_pd_needles`: a view of the needle cache (attached until
+        `unload`), or a table worked out from the warehouse when there is no cache."""
+        self.unload(connection)
+        connection.execute(f"create temp table _pd_needles ({NEEDLE_TABLE_COLUMNS})")
         self.cache_use = None
         warehouse = self.settings.warehouse_path
         if not warehouse.exists():
@@ -316,12 +319,34 @@ class WarehouseCustomers:
                     f"select needle, tokens, token_count, non_ascii from ({_needle_rows(values)})"
                 )
                 return
+            self._cache_attached = True
             try:
                 connection.execute(
-                    f"insert into _pd_needles {cached_needles(_rep_names_sql(connection))}"
+                    "create or replace temp table _pd_rep_names as "
+                    f"select * from ({_rep_names_sql(connection)}) as reps(rep_name)"
                 )
-            finally:
-                release(connection)
+                connection.execute("drop table _pd_needles")
+                connection.execute(
+                    "create temp view _pd_needles as "
+                    + cached_needles("select rep_name from _pd_rep_names")
+                )
+            except BaseException:
+                self.unload(connection)
+                raise
+
+    def unload(self, connection: duckdb.DuckDBPyConnection) -> None:
+        """Drop what `load` made on `connection` and detach the needle cache."""
+        if not self._cache_attached:
+            connection.execute("drop table if exists _pd_needles")
+            return
+        (kind,) = connection.execute(
+            "select coalesce(max(table_type), '') from information_schema.tables "
+            "where table_catalog = 'temp' and table_name = '_pd_needles'"
+        ).fetchone()
+        connection.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists _pd_needles")
+        connection.execute("drop table if exists _pd_rep_names")
+        release(connection)
+        self._cache_attached = False
 
 
 Needles = Iterable[str] | WarehouseCustomers
@@ -384,7 +409,10 @@ def scan_for_personal_data(
             ]
         finally:
             connection.execute("drop table if exists _pd_values")
-            connection.execute("drop table if exists _pd_needles")
+            if isinstance(needles, WarehouseCustomers):
+                needles.unload(connection)
+            else:
+                connection.execute("drop table if exists _pd_needles")
 
 
 def require_no_personal_data(

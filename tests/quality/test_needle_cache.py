@@ -16,6 +16,7 @@ from orchestration.quality.personal_data import (
     personal_data_needles,
     scan_for_personal_data,
 )
+from orchestration.store_reader import open_store_read_only
 
 FIRST_LOAD = "2026-11-24 02:00:00"
 SECOND_LOAD = "2026-11-25 02:00:00"
@@ -162,3 +163,34 @@ def test_a_warehouse_without_load_times_is_scanned_without_a_cache(settings, pub
     }
     assert needles.cache_use is None
     assert not needle_cache_path(settings.warehouse_path).exists()
+
+
+def attached_databases(connection: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        name
+        for (name,) in connection.execute("select database_name from duckdb_databases()").fetchall()
+    }
+
+
+def test_a_scan_on_an_open_connection_leaves_nothing_attached(settings, published):
+    add_customers(settings, "('c-9', 'Olga Petrova', null, null)", FIRST_LOAD)
+    connection = open_store_read_only(published)  # as the publish gate opens a store
+    try:
+        before = attached_databases(connection)
+        needles = WarehouseCustomers(settings)
+        assert findings_of(connection, needles) == {
+            ("rpt_target_tree", "revision_reason", "listed value", 1)
+        }
+        assert needles.cache_use is not None
+        assert attached_databases(connection) == before
+        assert (
+            connection.execute(
+                "select table_name from information_schema.tables where table_catalog = 'temp'"
+            ).fetchall()
+            == []
+        )
+    finally:
+        connection.close()
+    # the cache file is free for the next publish (another process could open it)
+    with duckdb.connect(str(needle_cache_path(settings.warehouse_path))) as cache:
+        assert cache.execute("select count(*) from needles").fetchone() == (1,)

@@ -11,7 +11,10 @@ import sqlalchemy as sa
 
 from orchestration.demo_sources import writer
 from orchestration.demo_sources.writer import SourceWriter
-from orchestration.ingest.source_tables import orders_metadata, products
+from orchestration.ingest.extract import extract_statement
+from orchestration.ingest.mapping import load_mapping
+from orchestration.ingest.source_tables import crm_metadata, orders_metadata, products
+from orchestration.settings import Settings
 from tests.demo_sources.demo_world import World, generate_world
 
 PRODUCT_ROWS = {
@@ -91,3 +94,26 @@ def test_columns_out_of_table_order_are_refused_naming_the_table(tmp_path):
         pytest.raises(ValueError, match="rows for table products have columns"),
     ):
         target.write(products, shuffled)
+
+
+def test_every_table_is_indexed_on_updated_at_and_the_nightly_extract_uses_it(tmp_path):
+    generate_world(tmp_path, orders_per_quarter=30, reference_date=date(2025, 3, 1))
+    mapping = load_mapping(Settings().source_mapping_dir)
+    since = datetime(2025, 2, 27, 2, 0)
+    for system, metadata in (("crm", crm_metadata), ("orders", orders_metadata)):
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'sources' / f'{system}.sqlite'}")
+        try:
+            with engine.connect() as connection:
+                for table in metadata.sorted_tables:
+                    indexed = connection.exec_driver_sql(
+                        f"select name from pragma_index_list('{table.name}')"
+                    ).all()
+                    assert indexed == [(f"ix_{table.name}_updated_at",)]
+                    statement = extract_statement(mapping.table(table.name), since)
+                    compiled = statement.compile(dialect=engine.dialect)
+                    plan = connection.exec_driver_sql(
+                        f"explain query plan {compiled}", (since.isoformat(sep=" "),)
+                    ).all()
+                    assert any(f"ix_{table.name}_updated_at" in row[-1] for row in plan), plan
+        finally:
+            engine.dispose()

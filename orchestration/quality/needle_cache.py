@@ -3,10 +3,10 @@
 Working out the tokens of every customer name, email and phone was most of a publish at a
 million customers (3.3M values, ~4 s), yet a night adds a few thousand. The cache file
 `<warehouse>.needles.duckdb` keeps each distinct personal value of raw.customers with its
-needle and tokens, and how far raw.customers was read: its latest `_loaded_at` and the
-rows up to it. A scan appends the values of rows loaded since (raw is append-only); any
-other change (rows removed or re-stamped, other personal columns, another cache layout)
-rebuilds the file from raw.customers.
+needle and tokens, and how far raw.customers was read: its latest `_loaded_at`, and the
+number and a digest of the rows up to it. A scan appends the values of rows loaded since
+(raw is append-only); any other change (rows removed, changed or back-dated, other
+personal columns, another cache layout) rebuilds the file from raw.customers.
 
 The file is as personal as raw.customers: it sits beside the warehouse, readable by its
 owner only, and deleting it costs one rebuild. It is brought up to date under the
@@ -28,7 +28,7 @@ import duckdb
 
 log = logging.getLogger(__name__)
 
-CACHE_LAYOUT = 1  # raise when the cached columns or their meaning change
+CACHE_LAYOUT = 2  # raise when the cached columns or their meaning change
 _CACHE = "_pd_needle_cache"
 # SQL of raw values (a query of one `value` column) -> SQL of their distinct
 # (value, needle, tokens, token_count, non_ascii) rows
@@ -56,24 +56,38 @@ def _one(connection: duckdb.DuckDBPyConnection, sql: str, parameters: list | Non
     return connection.execute(sql, parameters or []).fetchone()
 
 
+def _read_through(
+    connection: duckdb.DuckDBPyConnection, customers: str, columns: list[str], mark: object
+) -> tuple[int, int]:
+    """(rows, digest of their personal values and load times) of raw.customers loaded up to
+    `mark`: a row removed, changed or added with an earlier load time changes one of them."""
+    values = ", ".join([*columns, "_loaded_at"])
+    rows, digest = _one(
+        connection,
+        f"select count(*), coalesce(sum(hash({values})::hugeint), 0)::varchar from {customers} "
+        "where _loaded_at <= ?",
+        [mark],
+    )
+    return int(rows), int(digest)
+
+
 def _still_valid(
-    connection: duckdb.DuckDBPyConnection, customers: str, columns: str
+    connection: duckdb.DuckDBPyConnection, customers: str, columns: list[str]
 ) -> tuple[bool, object]:
     """(the cached values still hold for raw.customers up to the cache's mark, that mark)."""
     state = _one(
-        connection, f"select layout, columns, loaded_through, rows_through from {_CACHE}.read_state"
+        connection,
+        f"select layout, columns, loaded_through, rows_through, digest from {_CACHE}.read_state",
     )
     if state is None:
         return False, None
-    layout, cached_columns, loaded_through, rows_through = state
-    if layout != CACHE_LAYOUT or cached_columns != columns:
+    layout, cached_columns, loaded_through, rows_through, digest = state
+    if layout != CACHE_LAYOUT or cached_columns != ",".join(columns):
         return False, None
     if loaded_through is None:
         return rows_through == 0, None
-    (rows,) = _one(
-        connection, f"select count(*) from {customers} where _loaded_at <= ?", [loaded_through]
-    )
-    return rows == rows_through, loaded_through
+    read = _read_through(connection, customers, columns, loaded_through)
+    return read == (rows_through, int(digest)), loaded_through
 
 
 def refresh_needle_cache(
@@ -90,6 +104,9 @@ def refresh_needle_cache(
     described = connection.execute(f"select * from {customers} limit 0").description
     if "_loaded_at" not in {name for name, *_ in described}:
         return None
+    (unstamped,) = _one(connection, f"select count(*) from {customers} where _loaded_at is null")
+    if unstamped:
+        return None  # rows the mark cannot place: no append could be trusted
     created = not cache_path.exists()
     try:
         connection.execute(f"attach {_quoted(cache_path)} as {_CACHE}")
@@ -109,6 +126,24 @@ def refresh_needle_cache(
     return use
 
 
+def _create_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    """The cache's tables, made anew when the file holds another layout."""
+    connection.execute(
+        f"create table if not exists {_CACHE}.read_state (layout integer, columns varchar, "
+        "loaded_through timestamp, rows_through bigint, digest varchar)"
+    )
+    (layout,) = _one(connection, f"select max(layout) from {_CACHE}.read_state")
+    if layout is not None and layout != CACHE_LAYOUT:
+        connection.execute(f"drop table if exists {_CACHE}.needles")
+        connection.execute(f"drop table {_CACHE}.read_state")
+        _create_tables(connection)
+        return
+    connection.execute(
+        f"create table if not exists {_CACHE}.needles (value varchar, needle varchar, "
+        "tokens varchar, token_count bigint, non_ascii boolean)"
+    )
+
+
 def _refresh(
     connection: duckdb.DuckDBPyConnection,
     cache_path: Path,
@@ -116,22 +151,15 @@ def _refresh(
     columns: list[str],
     needle_rows: NeedleRows,
 ) -> NeedleCacheUse:
-    signature = ",".join(columns)
     connection.execute("begin")
     try:
-        connection.execute(
-            f"create table if not exists {_CACHE}.needles (value varchar, needle varchar, "
-            "tokens varchar, token_count bigint, non_ascii boolean)"
-        )
-        connection.execute(
-            f"create table if not exists {_CACHE}.read_state "
-            "(layout integer, columns varchar, loaded_through timestamp, rows_through bigint)"
-        )
-        valid, mark = _still_valid(connection, customers, signature)
+        _create_tables(connection)
+        valid, mark = _still_valid(connection, customers, columns)
         since = mark if valid else None
         if not valid:
             connection.execute(f"delete from {_CACHE}.needles")
-        latest, rows = _one(connection, f"select max(_loaded_at), count(*) from {customers}")
+        (latest,) = _one(connection, f"select max(_loaded_at) from {customers}")
+        rows, digest = _read_through(connection, customers, columns, latest)
         newer = "" if since is None else " and _loaded_at > ?"
         values = " union all ".join(
             f"select cast({column} as varchar) as value from {customers} "
@@ -147,8 +175,8 @@ def _refresh(
         ).fetchone()[0]
         connection.execute(f"delete from {_CACHE}.read_state")
         connection.execute(
-            f"insert into {_CACHE}.read_state values (?, ?, ?, ?)",
-            [CACHE_LAYOUT, signature, latest, rows],
+            f"insert into {_CACHE}.read_state values (?, ?, ?, ?, ?)",
+            [CACHE_LAYOUT, ",".join(columns), latest, rows, str(digest)],
         )
         connection.execute("commit")
     except BaseException:

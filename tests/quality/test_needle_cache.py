@@ -194,3 +194,31 @@ def test_a_scan_on_an_open_connection_leaves_nothing_attached(settings, publishe
     # the cache file is free for the next publish (another process could open it)
     with duckdb.connect(str(needle_cache_path(settings.warehouse_path))) as cache:
         assert cache.execute("select count(*) from needles").fetchone() == (1,)
+
+
+def test_a_customer_changed_in_place_rebuilds_the_cache(settings, published):
+    add_customers(settings, "('c-9', 'Olga Smirnova', null, null)", FIRST_LOAD)
+    assert findings_of(published, WarehouseCustomers(settings)) == set()
+
+    with raw_schema(settings) as warehouse:  # same rows, same load time, another name
+        warehouse.execute("update raw.customers set customer_name = 'Olga Petrova'")
+    after = WarehouseCustomers(settings)
+
+    assert findings_of(published, after) == {
+        ("rpt_target_tree", "revision_reason", "listed value", 1)
+    }
+    assert after.cache_use is not None and after.cache_use.rebuilt
+
+
+def test_a_cache_of_another_layout_is_made_anew(settings, published):
+    add_customers(settings, "('c-9', 'Olga Petrova', null, null)", FIRST_LOAD)
+    with duckdb.connect(str(needle_cache_path(settings.warehouse_path))) as old:
+        old.execute("create table read_state (layout integer, loaded_through timestamp)")
+        old.execute(f"insert into read_state values (1, timestamp '{SECOND_LOAD}')")
+        old.execute("create table needles (value varchar)")
+    needles = WarehouseCustomers(settings)
+
+    assert findings_of(published, needles) == {
+        ("rpt_target_tree", "revision_reason", "listed value", 1)
+    }
+    assert needles.cache_use is not None and needles.cache_use.rebuilt

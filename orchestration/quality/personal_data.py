@@ -293,6 +293,14 @@ class WarehouseCustomers:
         self.cache_use: NeedleCacheUse | None = None  # what the last load did with the cache
         self._cache_attached = False
 
+    def bound_memory(self, connection: duckdb.DuckDBPyConnection) -> None:
+        """Hold a scan connection of ours to the warehouse's memory limit, spilling beside
+        the warehouse: the customers' values are millions (10M at 3M order lines a quarter)."""
+        spill = needle_cache_path(self.settings.warehouse_path).with_suffix(".tmp")
+        connection.execute("set memory_limit = ?", [self.settings.warehouse_memory_limit])
+        connection.execute("set temp_directory = ?", [str(spill)])
+        connection.execute("set preserve_insertion_order = false")
+
     def load(self, connection: duckdb.DuckDBPyConnection) -> None:
         """Create the scan's `_pd_needles`: a view of the needle cache (attached until
         `unload`), or a table worked out from the warehouse when there is no cache."""
@@ -400,6 +408,8 @@ def scan_for_personal_data(
     `MIN_SUBSTRING_NEEDLE` match whole values only ("Li" must not hit "online").
     """
     with _scan_connection(source) as (connection, relations):
+        if isinstance(needles, WarehouseCustomers) and connection is not source:
+            needles.bound_memory(connection)
         try:
             _collect_text_values(connection, relations)
             return [

@@ -147,6 +147,28 @@ def test_two_quarters_through_dagster_and_a_rerun_changes_nothing(tmp_path, publ
         dg.AssetKey(["plan", "quarter_totals"])
     ).asset_materialization
     assert quarter_totals.metadata["plan"].value == "unchanged since its last load; not reloaded"
+    # and each of the seeds' tests reports the pass of that load, not "no result"
+    plan_checks = [
+        evaluation
+        for entry in instance.all_logs(
+            second.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        )
+        if (evaluation := entry.dagster_event.event_specific_data).asset_key.path[0] == "plan"
+    ]
+    assert plan_checks and all(evaluation.passed for evaluation in plan_checks)
+    once = {(evaluation.asset_key, evaluation.check_name) for evaluation in plan_checks}
+    assert len(once) == len(plan_checks)
+    # tests between a seed and a staging model ran with staging; the others were reused
+    reused = [evaluation for evaluation in plan_checks if "result" in evaluation.metadata]
+    assert reused and all(
+        "passed at the plan's last load" in evaluation.metadata["result"].value
+        for evaluation in reused
+    )
+    assert all(
+        "relationships" in evaluation.check_name
+        for evaluation in plan_checks
+        if evaluation not in reused
+    )
     # each dbt invocation's own target folder is removed once it succeeded
     target = settings.dbt_project_dir / "target"
     for run in (first, second):

@@ -63,13 +63,15 @@ class PlanLoad:
 
     fingerprint: str
     loaded: bool  # the same plan passed its tests in this warehouse and is still there
+    passed_at: datetime | None = None  # when that load passed its tests
 
     @classmethod
     def begin(cls, settings: Settings, plan_snapshot: Path, seeds: Sequence[str]) -> PlanLoad:
         """`seeds` are the seed tables (schema.table); call holding the warehouse lock."""
         fingerprint = plan_fingerprint(settings, plan_snapshot)
-        passed = validated_through(settings.warehouse_path, PLAN_LOAD, fingerprint) is not None
-        return cls(fingerprint, passed and not missing_tables(settings, seeds))
+        passed_at = validated_through(settings.warehouse_path, PLAN_LOAD, fingerprint)
+        loaded = passed_at is not None and not missing_tables(settings, seeds)
+        return cls(fingerprint, loaded, passed_at if loaded else None)
 
     @property
     def arguments(self) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -40,12 +41,15 @@ def snapshot(tmp_path: Path) -> Path:
 
 def test_the_first_load_seeds_and_a_passed_plan_is_left_out(settings, snapshot):
     first = PlanLoad.begin(settings, snapshot, SEEDS)
-    assert not first.loaded and first.arguments == []
+    assert not first.loaded and first.arguments == [] and first.passed_at is None
+    before = datetime.now()
     first.record_pass(settings)
 
     again = PlanLoad.begin(settings, snapshot, SEEDS)
     assert again.loaded and again.arguments == ["--exclude", "resource_type:seed"]
     assert again.fingerprint == first.fingerprint
+    # the pass its left-out tests report
+    assert again.passed_at is not None and before <= again.passed_at <= datetime.now()
 
 
 @pytest.mark.parametrize("change", ["plan file", "seed tests", "project file", "engine"])

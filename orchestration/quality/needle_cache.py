@@ -111,8 +111,8 @@ def refresh_needle_cache(
     try:
         connection.execute(f"attach {_quoted(cache_path)} as {_CACHE}")
     except duckdb.Error as exc:
-        if "lock" not in str(exc).lower() and cache_path.exists():
-            cache_path.unlink(missing_ok=True)  # not a DuckDB file (any more): rebuilt next time
+        if "not a valid duckdb database" in str(exc).lower():
+            cache_path.unlink(missing_ok=True)  # damaged: rebuilt next time
         log.warning("personal-data needle cache %s not used: %s", cache_path, exc)
         return None
     try:

@@ -222,3 +222,17 @@ def test_a_cache_of_another_layout_is_made_anew(settings, published):
         ("rpt_target_tree", "revision_reason", "listed value", 1)
     }
     assert needles.cache_use is not None and needles.cache_use.rebuilt
+
+
+def test_a_read_only_scan_connection_leaves_the_cache_alone(settings, published):
+    add_customers(settings, "('c-9', 'Olga Petrova', null, null)", FIRST_LOAD)
+    expected = {("rpt_target_tree", "revision_reason", "listed value", 1)}
+    assert findings_of(published, WarehouseCustomers(settings)) == expected
+    path = needle_cache_path(settings.warehouse_path)
+    kept = path.read_bytes()
+
+    with duckdb.connect(str(published), read_only=True) as connection:  # cannot attach it
+        needles = WarehouseCustomers(settings)
+        assert findings_of(connection, needles) == expected
+    assert needles.cache_use is None
+    assert path.read_bytes() == kept

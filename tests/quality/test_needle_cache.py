@@ -20,6 +20,8 @@ from orchestration.store_reader import open_store_read_only
 
 FIRST_LOAD = "2026-11-24 02:00:00"
 SECOND_LOAD = "2026-11-25 02:00:00"
+# the published store (below) names the customer Olga Petrova in one revision reason
+OLGA_PETROVA_FOUND = {("rpt_target_tree", "revision_reason", "listed value", 1)}
 
 
 def findings_of(source, needles) -> set[tuple[str, str, str, int]]:
@@ -138,7 +140,7 @@ def test_a_damaged_cache_file_is_not_trusted_and_is_rebuilt(settings, published)
     add_customers(settings, "('c-9', 'Olga Petrova', null, null)", FIRST_LOAD)
     path = needle_cache_path(settings.warehouse_path)
     path.write_bytes(b"not a database" * 1000)
-    expected = {("rpt_target_tree", "revision_reason", "listed value", 1)}
+    expected = OLGA_PETROVA_FOUND
 
     damaged = WarehouseCustomers(settings)
     assert findings_of(published, damaged) == expected  # worked out without the cache
@@ -158,9 +160,7 @@ def test_a_warehouse_without_load_times_is_scanned_without_a_cache(settings, pub
         )
     needles = WarehouseCustomers(settings)
 
-    assert findings_of(published, needles) == {
-        ("rpt_target_tree", "revision_reason", "listed value", 1)
-    }
+    assert findings_of(published, needles) == OLGA_PETROVA_FOUND
     assert needles.cache_use is None
     assert not needle_cache_path(settings.warehouse_path).exists()
 
@@ -204,9 +204,7 @@ def test_a_customer_changed_in_place_rebuilds_the_cache(settings, published):
         warehouse.execute("update raw.customers set customer_name = 'Olga Petrova'")
     after = WarehouseCustomers(settings)
 
-    assert findings_of(published, after) == {
-        ("rpt_target_tree", "revision_reason", "listed value", 1)
-    }
+    assert findings_of(published, after) == OLGA_PETROVA_FOUND
     assert after.cache_use is not None and after.cache_use.rebuilt
 
 
@@ -218,15 +216,13 @@ def test_a_cache_of_another_layout_is_made_anew(settings, published):
         old.execute("create table needles (value varchar)")
     needles = WarehouseCustomers(settings)
 
-    assert findings_of(published, needles) == {
-        ("rpt_target_tree", "revision_reason", "listed value", 1)
-    }
+    assert findings_of(published, needles) == OLGA_PETROVA_FOUND
     assert needles.cache_use is not None and needles.cache_use.rebuilt
 
 
 def test_a_read_only_scan_connection_leaves_the_cache_alone(settings, published):
     add_customers(settings, "('c-9', 'Olga Petrova', null, null)", FIRST_LOAD)
-    expected = {("rpt_target_tree", "revision_reason", "listed value", 1)}
+    expected = OLGA_PETROVA_FOUND
     assert findings_of(published, WarehouseCustomers(settings)) == expected
     path = needle_cache_path(settings.warehouse_path)
     kept = path.read_bytes()

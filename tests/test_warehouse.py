@@ -54,6 +54,24 @@ def test_writers_run_under_the_configured_memory_cap(tmp_path):
     assert limit == "286.1 MiB"  # DuckDB shows 300 MB in binary units
 
 
+def test_readers_run_under_the_same_memory_cap(tmp_path):
+    """Contract checks and other readers share the machine with dbt and the pipeline: a
+    read-only connection keeps to the warehouse's cap, not DuckDB's 80% of memory."""
+    from dataclasses import replace
+
+    from orchestration.warehouse import connect_warehouse, open_read_only
+
+    settings = replace(Settings().with_data_dir(tmp_path), warehouse_memory_limit="300MB")
+    with connect_warehouse(settings):  # creates the file
+        pass
+    with connect_warehouse(settings, read_only=True) as connection:
+        limit = connection.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert limit == "286.1 MiB"
+    with open_read_only(settings.warehouse_path, "200MB") as connection:
+        limit = connection.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert limit == "190.7 MiB"
+
+
 def test_dbt_gets_the_same_memory_cap(tmp_path, monkeypatch):
     from orchestration.transform.project import dbt_env
 

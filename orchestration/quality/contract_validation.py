@@ -37,6 +37,7 @@ from pandera.errors import SchemaErrors
 
 from models.registry.pandera_build import registry_table
 from models.registry.sql_checks import table_holds
+from orchestration.warehouse import open_read_only
 
 DEFAULT_CHUNK_ROWS = 200_000
 SAMPLE_ROWS = 10
@@ -393,11 +394,15 @@ def validate_warehouse_relation(
     quarters: Sequence[str] | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     loaded_after: datetime | None = None,
+    memory_limit: str | None = None,
 ) -> ContractReport:
     """`validate_relation` on a read-only connection opened and closed for this check.
 
     Read-only takes no writer lock, but DuckDB refuses it while this process holds the
     file read-write: callers run after the writer (dbt, ingest) has closed it.
+    `memory_limit` (the warehouse's) bounds the key check: grouping a full rebuild's 30M
+    staging order lines by key took 3 GB in the pipeline's process without it, 1.3 GB at
+    a 1GB limit (and less time).
     """
     if not Path(warehouse_path).exists():
         report = ContractReport(relation, model.__name__, tuple(quarters) if quarters else None)
@@ -406,7 +411,7 @@ def validate_warehouse_relation(
             RuleFailure("relation_exists", 0, pd.DataFrame({"problem": [problem]}))
         )
         return report
-    connection = duckdb.connect(str(warehouse_path), read_only=True)
+    connection = open_read_only(warehouse_path, memory_limit)
     try:
         return validate_relation(connection, relation, model, quarters, chunk_rows, loaded_after)
     finally:

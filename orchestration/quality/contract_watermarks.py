@@ -88,7 +88,13 @@ def validate_since_last_pass(
     fingerprint = contract_fingerprint(model, settings.dbt_project_dir / "models", relation)
     since = validated_through(settings.warehouse_path, relation, fingerprint)
     report = validate_warehouse_relation(
-        settings.warehouse_path, relation, model, quarters, chunk_rows, loaded_after=since
+        settings.warehouse_path,
+        relation,
+        model,
+        quarters,
+        chunk_rows,
+        loaded_after=since,
+        memory_limit=settings.warehouse_memory_limit,
     )
     if report.passed and report.loaded_through is not None:
         record_pass(settings, relation, fingerprint, report.loaded_through)

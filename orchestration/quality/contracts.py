@@ -138,7 +138,12 @@ def _contract_check(
             report = validate_since_last_pass(settings, relation, model, quarters, chunk_rows)
         else:
             report = validate_warehouse_relation(
-                settings.warehouse_path, relation, model, quarters, chunk_rows
+                settings.warehouse_path,
+                relation,
+                model,
+                quarters,
+                chunk_rows,
+                memory_limit=settings.warehouse_memory_limit,
             )
         context.log.info(f"{report.describe()} in {report.seconds:.2f}s")
         return check_result(report)

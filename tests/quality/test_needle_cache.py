@@ -140,15 +140,14 @@ def test_a_damaged_cache_file_is_not_trusted_and_is_rebuilt(settings, published)
     add_customers(settings, "('c-9', 'Olga Petrova', null, null)", FIRST_LOAD)
     path = needle_cache_path(settings.warehouse_path)
     path.write_bytes(b"not a database" * 1000)
-    expected = OLGA_PETROVA_FOUND
 
     damaged = WarehouseCustomers(settings)
-    assert findings_of(published, damaged) == expected  # worked out without the cache
+    assert findings_of(published, damaged) == OLGA_PETROVA_FOUND  # worked out without the cache
     assert damaged.cache_use is None
     assert not path.exists()
 
     rebuilt = WarehouseCustomers(settings)
-    assert findings_of(published, rebuilt) == expected
+    assert findings_of(published, rebuilt) == OLGA_PETROVA_FOUND
     assert rebuilt.cache_use is not None and rebuilt.cache_use.rebuilt
 
 
@@ -222,13 +221,12 @@ def test_a_cache_of_another_layout_is_made_anew(settings, published):
 
 def test_a_read_only_scan_connection_leaves_the_cache_alone(settings, published):
     add_customers(settings, "('c-9', 'Olga Petrova', null, null)", FIRST_LOAD)
-    expected = OLGA_PETROVA_FOUND
-    assert findings_of(published, WarehouseCustomers(settings)) == expected
+    assert findings_of(published, WarehouseCustomers(settings)) == OLGA_PETROVA_FOUND
     path = needle_cache_path(settings.warehouse_path)
     kept = path.read_bytes()
 
     with duckdb.connect(str(published), read_only=True) as connection:  # cannot attach it
         needles = WarehouseCustomers(settings)
-        assert findings_of(connection, needles) == expected
+        assert findings_of(connection, needles) == OLGA_PETROVA_FOUND
     assert needles.cache_use is None
     assert path.read_bytes() == kept

@@ -17,7 +17,11 @@ from pathlib import Path
 
 from orchestration.partitions import QuarterWindow
 from orchestration.settings import Settings
-from orchestration.transform.assets import PIPELINE_BUILD, QUARTER_MODELS_SELECT
+from orchestration.transform.assets import (
+    PIPELINE_BUILD,
+    QUARTER_MODELS_EXCLUDE,
+    QUARTER_MODELS_SELECT,
+)
 from orchestration.transform.project import parse_state_path, run_dbt, snapshot_plan
 
 
@@ -61,6 +65,7 @@ def run_quarter_build(settings: Settings, window: QuarterWindow) -> DbtTiming:
             shutil.copyfile(parsed, target / PARTIAL_PARSE)
         command = [
             *PIPELINE_BUILD, "--select", *QUARTER_MODELS_SELECT.split(),
+            "--exclude", QUARTER_MODELS_EXCLUDE,
             "--target-path", str(target), "--log-path", str(Path(scratch) / "logs"),
         ]  # fmt: skip
         started = time.perf_counter()

@@ -1,9 +1,9 @@
 """dbt as two Dagster assets definitions.
 
 - plan and staging (unpartitioned): the plan contract runs first, then `dbt build` of the
-  seeds (the plan) and the staging tables, which hold no quarter logic (on DuckDB they are
-  incremental and their tests read only rows not tested yet: `staging_state`; the seeds
-  load only when the plan changed: `plan_state`);
+  seeds (the plan), the staging tables and the order history, which hold no quarter logic
+  (on DuckDB they are incremental and their tests read only rows not tested yet:
+  `staging_state`; the seeds load only when the plan changed: `plan_state`);
 - quarter models (quarter-partitioned): intermediate, marts and reporting, built for the
   run's quarter window. A backfill of several quarters is one `dbt build` over the range
   (single-run backfill policy); quarter-keyed marts delete+insert only those quarters.
@@ -44,8 +44,12 @@ from orchestration.transform.translator import PLAN_GROUP, SalesTargetsTranslato
 from orchestration.warehouse import connect_warehouse, warehouse_lock
 
 WAREHOUSE_TAG = "sales_targets/warehouse"
-PLAN_AND_STAGING_SELECT = "resource_type:seed staging"
+# The order history (models/intermediate/history) holds no quarter logic: it is built with
+# staging, incrementally like it, instead of whole in every quarter build.
+HISTORY_SELECT = "path:models/intermediate/history"
+PLAN_AND_STAGING_SELECT = f"resource_type:seed staging {HISTORY_SELECT}"
 QUARTER_MODELS_SELECT = "intermediate marts reporting"
+QUARTER_MODELS_EXCLUDE = HISTORY_SELECT
 # Unit tests check SQL logic on fixed inputs: no night's data can change their outcome, so
 # they run in CI (tests/dbt/test_unit_tests.py), not in every build, as dbt advises.
 PIPELINE_BUILD = ["build", "--exclude-resource-type", "unit_test"]
@@ -235,6 +239,7 @@ def build_dbt_assets(
     @dbt_assets(
         manifest=project.manifest_path,
         select=QUARTER_MODELS_SELECT,
+        exclude=QUARTER_MODELS_EXCLUDE,
         name="quarter_models",
         partitions_def=partitions_def,
         dagster_dbt_translator=translator,

@@ -3,14 +3,15 @@
 On DuckDB the staging tables are incremental (dbt_project.yml): a run re-ranks only the
 keys with a newly loaded version, and staging's data tests read only the rows loaded
 after the last staging build whose tests all passed (macros/staging/untested_rows.sql).
+The order history built with staging (models/intermediate/history) works the same way.
 A row's `loaded_at` only grows and a raw version log is only appended to, so a row loaded
 before that build was tested then, by the same tests.
 
 `quality.contract_watermarks` keeps, under `dbt:staging`, the newest raw `_loaded_at` as
 that build started and a fingerprint of what staging is built and tested with: its models
-and generated YAML, its macros, dbt_project.yml and the engine. When the fingerprint
-differs (the first build, a changed model, test or config) the build is `--full-refresh`
-and tests every row. A failed build records nothing, so its rows are tested again.
+and generated YAML, the order history's, its macros, dbt_project.yml and the engine. When
+the fingerprint differs (the first build, a changed model, test or config) the build is
+`--full-refresh` and tests every row. A failed build records nothing, so its rows are tested again.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def staging_fingerprint(settings: Settings) -> str:
     project = settings.dbt_project_dir
     files = [
         *(project / "models" / "staging").rglob("*"),
+        *(project / "models" / "intermediate" / "history").rglob("*"),
         *(project / "macros" / "staging").rglob("*"),
         project / "dbt_project.yml",
     ]

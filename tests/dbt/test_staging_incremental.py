@@ -18,6 +18,7 @@ import pytest
 from orchestration.ingest.raw_layout import RAW_SCHEMA
 from orchestration.quality.contract_watermarks import record_pass
 from orchestration.settings import Settings
+from orchestration.transform.assets import HISTORY_SELECT
 from orchestration.transform.dbt_invocation import (
     STAGING_TESTED_THROUGH_ENV,
     DbtInvocation,
@@ -27,7 +28,9 @@ from orchestration.transform.staging_state import STAGING_BUILD, StagingBuild
 from tests.dbt.test_staging import (
     DBT_TIMEOUT_SECONDS,
     EXPECTED_STAGING,
+    LOAD_2,
     LOAD_3,
+    LOAD_4,
     LOAD_5,
     RAW_VERSIONS,
     RawVersions,
@@ -37,6 +40,7 @@ from tests.dbt.test_staging import (
 pytestmark = pytest.mark.slow
 
 BUILD = ["build", "--select", "staging", "--indirect-selection", "cautious"]
+WITH_HISTORY = ["--select", "staging", HISTORY_SELECT]
 LOAD_6 = ("batch-6", datetime(2026, 10, 8, 3, 0))
 
 
@@ -149,3 +153,56 @@ def test_a_pass_is_kept_until_staging_changes(tmp_path):
     assert changed.whole
     record_pass(settings, STAGING_BUILD, changed.fingerprint, LOAD_5[1] + timedelta(days=1))
     assert StagingBuild.begin(settings).tested_through == LOAD_5[1] + timedelta(days=1)
+
+
+HISTORY_COLUMNS = (
+    "order_id, updated_at, status, is_completed, valid_until, is_earliest, is_inferred, loaded_at"
+)
+HOUR_12 = timedelta(hours=12)
+
+
+def history_rows(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(
+            f"select {HISTORY_COLUMNS} from intermediate.int_order_status_versions_reconstructed "
+            f"order by {HISTORY_COLUMNS}"
+        ).fetchall()
+
+
+def test_the_order_history_is_rebuilt_only_for_orders_with_a_new_version(tmp_path):
+    """RAW_VERSIONS' orders, every status each had, written down by hand. Order 3 was first
+    read cancelled: it counts as booked completed from the start of its order date until
+    the cancellation. Each row carries the newest load of its order."""
+    july_10, july_20, july_25 = datetime(2026, 7, 10), datetime(2026, 7, 20), datetime(2026, 7, 25)
+    refund = datetime(2026, 10, 5, 9, 30)
+    order_3 = [
+        ("3", july_25, "completed", True, july_25 + HOUR_12, True, True, LOAD_2[1]),
+        ("3", july_25 + HOUR_12, "cancelled", False, None, False, False, LOAD_2[1]),
+    ]
+    warehouse = tmp_path / "warehouse.duckdb"
+    create_raw_layer(warehouse, loaded_up_to(LOAD_3[1]))
+    assert build(warehouse, tmp_path / "first", None, *WITH_HISTORY).returncode == 0
+    assert history_rows(warehouse) == [
+        ("1", july_10 + HOUR_12, "completed", True, None, True, False, LOAD_2[1]),
+        ("2", july_20 + HOUR_12, "completed", True, None, True, False, LOAD_2[1]),
+        *order_3,
+    ]
+
+    # order 3 left as it was must stay so: mark it, and the incremental build keeps the mark
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "update intermediate.int_order_status_versions_reconstructed "
+            "set status = 'untouched' where order_id = '3' and is_inferred"
+        )
+    append_versions(warehouse, loaded_up_to(LOAD_3[1], later=True))
+    second = build(warehouse, tmp_path / "second", LOAD_3[1], *WITH_HISTORY)
+    assert second.returncode == 0, second.output
+    assert history_rows(warehouse) == [
+        # re-read by the look-back load 4: the same version, loaded again
+        ("1", july_10 + HOUR_12, "completed", True, None, True, False, LOAD_4[1]),
+        # refunded after Q3 closed: the completed version now ends at the refund
+        ("2", july_20 + HOUR_12, "completed", True, refund, True, False, LOAD_4[1]),
+        ("2", refund, "refunded", False, None, False, False, LOAD_4[1]),
+        ("3", july_25, "untouched", True, july_25 + HOUR_12, True, True, LOAD_2[1]),
+        order_3[1],
+    ]

@@ -43,6 +43,7 @@ SELECTION = (
     "path:models/staging",
     "path:models/intermediate/planning",
     "path:models/marts/targets",
+    "path:models/intermediate/history",
     "path:models/intermediate/actuals",
     "path:models/marts/actuals",
     "rpt_target_tree",

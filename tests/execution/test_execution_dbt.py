@@ -37,6 +37,7 @@ SELECTION = (
     "path:models/staging",
     "path:models/intermediate/planning",
     "path:models/marts/targets",
+    "path:models/intermediate/history",
     "path:models/intermediate/actuals",
     "path:models/marts/actuals",
     "path:models/intermediate/execution",

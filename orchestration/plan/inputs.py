@@ -46,6 +46,7 @@ STAGING_INPUTS: dict[str, dict[str, str]] = {
         "is_completed": "boolean",
         "updated_at": "timestamp",
         "superseded_at": "timestamp",
+        "loaded_at": "timestamp",  # the order history recomputes orders loaded after its newest
     },
     "stg_orders__order_lines": {
         "order_line_id": "varchar",

@@ -16,16 +16,6 @@
 -#}
 with
 
-quarters as (
-
-    select
-        quarter,
-        previous_quarter_start_date
-
-    from {{ ref('int_plan_quarters_resolved') }}
-
-),
-
 weeks as (
 
     select
@@ -37,49 +27,14 @@ weeks as (
 
 ),
 
-customers as (
-
-    select
-        quarter,
-        customer_id,
-        was_returning_last_quarter
-
-    from {{ ref('int_customers_classified') }}
-
-),
-
 -- last quarter's AOV of the existing segment, statuses at that quarter's close
-last_quarter_orders as (
-
-    select
-        statuses.quarter,
-        statuses.order_id
-
-    from {{ ref('int_order_statuses_resolved') }} as statuses
-    inner join quarters
-        on quarters.quarter = statuses.quarter
-    inner join customers
-        on customers.quarter = statuses.quarter
-        and customers.customer_id = statuses.customer_id
-    where statuses.is_completed
-        and not statuses.is_in_quarter
-        and statuses.order_date >= quarters.previous_quarter_start_date
-        and customers.was_returning_last_quarter
-
-),
-
 last_quarter_aov as (
 
     select
-        last_quarter_orders.quarter,
-        {{ divide("sum(order_lines.net_amount)",
-            "nullif(count(distinct last_quarter_orders.order_id), 0)") }}
-            as average_order_value
+        quarter,
+        {{ divide("net_amount", "nullif(orders, 0)") }} as average_order_value
 
-    from last_quarter_orders
-    inner join {{ ref('stg_orders__order_lines') }} as order_lines
-        on order_lines.order_id = last_quarter_orders.order_id
-    group by last_quarter_orders.quarter
+    from {{ ref('int_last_quarter_orders_measured') }}
 
 ),
 

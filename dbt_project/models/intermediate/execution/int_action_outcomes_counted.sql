@@ -11,16 +11,6 @@
 -#}
 with
 
-quarters as (
-
-    select
-        quarter,
-        previous_quarter_start_date
-
-    from {{ ref('int_plan_quarters_resolved') }}
-
-),
-
 actions as (
 
     select
@@ -112,13 +102,47 @@ quarter_lines as (
 
 ),
 
-order_lines as (
+-- customers existing or churned at each quarter's start: the same for every action
+customers_at_start as (
 
     select
-        order_id,
-        net_amount
+        quarter,
+        count(distinct case when lifecycle_at_start = 'existing' then customer_id end)
+            as existing_at_start,
+        count(distinct case when lifecycle_at_start = 'churned' then customer_id end)
+            as churned_at_start
 
-    from {{ ref('stg_orders__order_lines') }}
+    from customers
+    group by quarter
+
+),
+
+-- of those, the ones with a completed order of the quarter in the action's window (from
+-- the window's orders, not every customer joined to every action)
+customers_ordered as (
+
+    select
+        actions.quarter,
+        actions.action_id,
+        count(
+            distinct case when customers.lifecycle_at_start = 'existing' then customers.customer_id end
+        ) as existing_ordered,
+        count(
+            distinct case when customers.lifecycle_at_start = 'churned' then customers.customer_id end
+        ) as churned_ordered
+
+    from actions
+    inner join completed_orders
+        on completed_orders.quarter = actions.quarter
+        and completed_orders.is_in_quarter
+        and completed_orders.order_date >= actions.start_date
+        and completed_orders.order_date <= actions.measured_until
+    inner join customers
+        on customers.quarter = completed_orders.quarter
+        and customers.customer_id = completed_orders.customer_id
+    where actions.kpi in ('repurchase_rate', 'churn_recall_rate')
+        and customers.lifecycle_at_start in ('existing', 'churned')
+    group by actions.quarter, actions.action_id
 
 ),
 
@@ -127,36 +151,18 @@ customer_outcomes as (
     select
         actions.quarter,
         actions.action_id,
-        count(
-            distinct case when customers.lifecycle_at_start = 'existing' then customers.customer_id end
-        ) as existing_at_start,
-        count(
-            distinct case when customers.lifecycle_at_start = 'churned' then customers.customer_id end
-        ) as churned_at_start,
-        count(
-            distinct case
-                when customers.lifecycle_at_start = 'existing'
-                    and completed_orders.order_id is not null then customers.customer_id
-            end
-        ) as existing_ordered,
-        count(
-            distinct case
-                when customers.lifecycle_at_start = 'churned'
-                    and completed_orders.order_id is not null then customers.customer_id
-            end
-        ) as churned_ordered
+        customers_at_start.existing_at_start,
+        customers_at_start.churned_at_start,
+        coalesce(customers_ordered.existing_ordered, 0) as existing_ordered,
+        coalesce(customers_ordered.churned_ordered, 0) as churned_ordered
 
     from actions
-    inner join customers
-        on customers.quarter = actions.quarter
-    left join completed_orders
-        on completed_orders.quarter = actions.quarter
-        and completed_orders.customer_id = customers.customer_id
-        and completed_orders.is_in_quarter
-        and completed_orders.order_date >= actions.start_date
-        and completed_orders.order_date <= actions.measured_until
+    inner join customers_at_start
+        on customers_at_start.quarter = actions.quarter
+    left join customers_ordered
+        on customers_ordered.quarter = actions.quarter
+        and customers_ordered.action_id = actions.action_id
     where actions.kpi in ('repurchase_rate', 'churn_recall_rate')
-    group by actions.quarter, actions.action_id
 
 ),
 
@@ -181,36 +187,15 @@ window_existing_orders as (
 
 ),
 
--- the existing segment's orders last quarter (same rule as the quarter's aov_lift KPI)
-last_quarter_orders as (
-
-    select
-        completed_orders.quarter,
-        completed_orders.order_id
-
-    from completed_orders
-    inner join quarters
-        on quarters.quarter = completed_orders.quarter
-    inner join customers
-        on customers.quarter = completed_orders.quarter
-        and customers.customer_id = completed_orders.customer_id
-    where not completed_orders.is_in_quarter
-        and completed_orders.order_date >= quarters.previous_quarter_start_date
-        and customers.was_returning_last_quarter
-
-),
-
+-- the existing segment's orders last quarter (the base of the quarter's aov_lift KPI too)
 last_quarter_existing_orders as (
 
     select
-        last_quarter_orders.quarter,
-        count(distinct last_quarter_orders.order_id) as orders,
-        sum(order_lines.net_amount) as net_amount
+        quarter,
+        orders,
+        net_amount
 
-    from last_quarter_orders
-    inner join order_lines
-        on order_lines.order_id = last_quarter_orders.order_id
-    group by last_quarter_orders.quarter
+    from {{ ref('int_last_quarter_orders_measured') }}
 
 ),
 

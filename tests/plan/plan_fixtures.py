@@ -65,6 +65,7 @@ REPS = [  # rep, role, group from 2024-01-01
 MOVER, MOVED_ON = "rep-009", date(2026, 8, 10)
 LATE_JOINER, JOINED_ON = "rep-018", date(2026, 7, 15)
 PRODUCTS = [("p-core", "core"), ("p-new", "new"), ("p-tail", "long_tail")]
+LOADED_AT = datetime(2026, 11, 26, 3, 0)  # when ingestion loaded every status version
 # order id, order date, [(status, updated_at)], [(product, quantity, net amount)]
 ORDERS = [
     (
@@ -140,8 +141,15 @@ def create_staging_inputs(database: Path, with_org: bool = True, with_orders: bo
                     superseded = versions[index + 1][1] if index + 1 < len(versions) else None
                     connection.execute(
                         "insert into staging.stg_orders__order_status_changes "
-                        "values (?, ?, ?, ?, ?)",
-                        [order_id, status, status == "completed", updated_at, superseded],
+                        "values (?, ?, ?, ?, ?, ?)",
+                        [
+                            order_id,
+                            status,
+                            status == "completed",
+                            updated_at,
+                            superseded,
+                            LOADED_AT,
+                        ],
                     )
                 for product, quantity, amount in lines:
                     line_id += 1

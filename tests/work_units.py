@@ -8,7 +8,8 @@ A work unit runs whole on one worker, so an expensive fixture is built once:
   seeds can be built on the two workers at the same time;
 - the tests that start from the shared run of the demo world (`published_demo` in
   tests/conftest.py): end-to-end, as-of, the report in a browser, the mapping without
-  the optional tables, the CLI and the contract checks' SQL screen.
+  the optional tables, the CLI, the contract checks' SQL screen and the marts' data tests'
+  scope.
 
 xdist hands out units in collection order; by default it puts the units with the most
 tests first, which sends the one-test end-to-end files last and leaves one worker running
@@ -32,6 +33,7 @@ PUBLISHED_DEMO_FILES = {
     "tests/test_cli_run.py",
     "tests/quality/test_contract_screen.py",
     "tests/test_bench_lower_bound.py",
+    "tests/dbt/test_mart_tests_scope.py",
 }
 
 LONGEST_FIRST = (

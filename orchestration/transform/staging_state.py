@@ -2,16 +2,17 @@
 
 On DuckDB the staging tables are incremental (dbt_project.yml): a run re-ranks only the
 keys with a newly loaded version, and staging's data tests read only the rows loaded
-after the last staging build whose tests all passed (macros/staging/untested_rows.sql).
+after the last staging build whose tests all passed (macros/data_tests/where_subquery.sql).
 The order history built with staging (models/intermediate/history) works the same way.
 A row's `loaded_at` only grows and a raw version log is only appended to, so a row loaded
 before that build was tested then, by the same tests.
 
 `quality.contract_watermarks` keeps, under `dbt:staging`, the newest raw `_loaded_at` as
 that build started and a fingerprint of what staging is built and tested with: its models
-and generated YAML, the order history's, its macros, dbt_project.yml and the engine. When
-the fingerprint differs (the first build, a changed model, test or config) the build is
-`--full-refresh` and tests every row. A failed build records nothing, so its rows are tested again.
+and generated YAML, the order history's, its macros and the data tests' `where` macro,
+dbt_project.yml and the engine. When the fingerprint differs (the first build, a changed
+model, test or config) the build is `--full-refresh` and tests every row. A failed build
+records nothing, so its rows are tested again.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def staging_fingerprint(settings: Settings) -> str:
         *(project / "models" / "staging").rglob("*"),
         *(project / "models" / "intermediate" / "history").rglob("*"),
         *(project / "macros" / "staging").rglob("*"),
+        *(project / "macros" / "data_tests").rglob("*"),
         project / "dbt_project.yml",
     ]
     return files_fingerprint(settings, files, project)

@@ -200,6 +200,8 @@ def profile_lines(details: dict[str, dict]) -> list[str]:
             lines += [
                 f"- end-to-end steps: {_seconds(detail.get('end_to_end_steps', {}))}",
                 f"- nightly steps: {_seconds(detail.get('nightly_steps', {}))}",
+                "- nightly's slowest check steps: "
+                + _seconds(detail.get("nightly_slowest_checks", {})),
                 f"- full rebuild steps: {_seconds(detail.get('rebuild_steps', {}))}",
                 f"- backfill run steps: {_seconds(detail.get('backfill_steps', {}))}",
                 "- one-quarter run steps (last): "

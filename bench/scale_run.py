@@ -343,6 +343,12 @@ class ScaleRun:
         rebuild_steps = _steps_summary(self.instance, rebuild.run_id)
         nightly_steps = _steps_summary(self.instance, nightly.run_id)
         self.details["nightly_steps"] = nightly_steps
+        # the nightly's five slowest check-only steps: which contract a slow night read
+        checks = sorted(
+            (step for step in step_timings(self.instance, nightly.run_id) if step.is_check_only),
+            key=lambda step: -step.seconds,
+        )
+        self.details["nightly_slowest_checks"] = {s.step_key: s.seconds for s in checks[:5]}
         self.details["rebuild_steps"] = rebuild_steps
         self._figure(
             "nightly incremental",

@@ -44,6 +44,7 @@ from orchestration.partitions import (
     quarter_end_of,
     quarter_label,
     quarter_start_of,
+    quarter_starts,
     window_for_partitions,
 )
 from orchestration.runner import RunOutcome, run_quarters
@@ -102,15 +103,6 @@ def _sources_of(folder: Path) -> dict[str, str]:
 
 def _settings(base: Settings, data_dir: Path, sources: Path) -> Settings:
     return replace(base.with_data_dir(data_dir), **_sources_of(sources))
-
-
-def quarters_of(first: date, last: date) -> list[date]:
-    """The first days of the quarters from `first` to `last`, both included."""
-    quarters, quarter = [], first
-    while quarter <= last:
-        quarters.append(quarter)
-        quarter = add_months(quarter, 3)
-    return quarters
 
 
 def _require(outcome: RunOutcome, what: str) -> RunOutcome:
@@ -300,7 +292,7 @@ class ScaleRun:
             breakdown,
             *notes,
         )
-        quarters = quarters_of(first, last)
+        quarters = quarter_starts(first, last)
         bound = "lower bound not measured (--end-to-end-bound)"
         if self.plan.end_to_end_bound:
             # read every source row once, and compute every quarter by hand

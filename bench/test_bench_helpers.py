@@ -161,15 +161,3 @@ def test_a_failed_scale_is_noted_with_its_first_error_line_and_kept_folder(tmp_p
         "3M lines/q FAILED, no figures: RuntimeError: end-to-end failed: dbt failed: "
         "children_sum_to_parent"
     )
-
-
-def test_the_end_to_end_run_spans_every_quarter_from_the_first_to_the_last():
-    from scale_run import quarters_of
-
-    assert quarters_of(date(2024, 10, 1), date(2025, 7, 1)) == [
-        date(2024, 10, 1),
-        date(2025, 1, 1),
-        date(2025, 4, 1),
-        date(2025, 7, 1),
-    ]
-    assert quarters_of(date(2026, 10, 1), date(2026, 10, 1)) == [date(2026, 10, 1)]

@@ -95,13 +95,18 @@ def quarter_label(quarter_start: date, fiscal_year_start_month: int = 1) -> str:
     return f"{year}Q{number}"
 
 
+def quarter_starts(first: date, last: date) -> list[date]:
+    """The first days of the quarters from `first` through `last` (both quarter starts)."""
+    starts, quarter = [], first
+    while quarter <= last:
+        starts.append(quarter)
+        quarter = add_months(quarter, 3)
+    return starts
+
+
 def quarter_labels(first: date, last: date, fiscal_year_start_month: int = 1) -> list[str]:
     """Labels of the quarters starting from `first` through `last` (both quarter starts)."""
-    labels, quarter = [], first
-    while quarter <= last:
-        labels.append(quarter_label(quarter, fiscal_year_start_month))
-        quarter = add_months(quarter, 3)
-    return labels
+    return [quarter_label(start, fiscal_year_start_month) for start in quarter_starts(first, last)]
 
 
 def parse_quarter(label: str, fiscal_year_start_month: int = 1) -> date:

@@ -8,6 +8,7 @@ from orchestration.partitions import (
     quarter_end_of,
     quarter_label,
     quarter_start_of,
+    quarter_starts,
     quarters_partitions_def,
     window_for_partitions,
 )
@@ -149,3 +150,13 @@ def test_run_quarters_come_from_the_partition_tags():
         settings,
     ) == ["2025Q4", "2026Q1", "2026Q2"]
     assert run_quarter_labels({}, settings) == []
+
+
+def test_quarter_starts_span_every_quarter_from_the_first_to_the_last():
+    assert quarter_starts(date(2024, 10, 1), date(2025, 7, 1)) == [
+        date(2024, 10, 1),
+        date(2025, 1, 1),
+        date(2025, 4, 1),
+        date(2025, 7, 1),
+    ]
+    assert quarter_starts(date(2026, 10, 1), date(2026, 10, 1)) == [date(2026, 10, 1)]

@@ -14,7 +14,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from orchestration.partitions import window_for_partitions
+from orchestration.partitions import add_months, window_for_partitions
 from orchestration.transform.dbt_invocation import DbtInvocation
 from orchestration.transform.project import dbt_env
 
@@ -43,8 +43,7 @@ def settings_with_a_duplicate(published_demo, tmp_path_factory):
 def test_a_duplicate_fails_the_run_of_its_own_quarter_only(settings_with_a_duplicate, tmp_path):
     outcomes = {}
     for label, start in (("2026Q2", date(2026, 4, 1)), ("2026Q3", date(2026, 7, 1))):
-        end = date(start.year, start.month + 3, 1)
-        window = window_for_partitions(start, end, today=date(2026, 10, 15))
+        window = window_for_partitions(start, add_months(start, 3), today=date(2026, 10, 15))
         (tmp_path / label).mkdir()
         result = DbtInvocation(
             ("test", "--select", KEY_TEST),

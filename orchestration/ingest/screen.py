@@ -105,11 +105,17 @@ def _land_column(values: tuple, kind: str) -> tuple[pa.Array, bool, list[int]]:
         bad = [i for i, v in enumerate(values) if v is not None and type(v) not in landing]
     if kind == "timestamp" and not as_text and dt.datetime in present:
         bad += [i for i, v in enumerate(values) if type(v) is dt.datetime and v.tzinfo]
-    if bad or decimal.Decimal in present or (kind == "text" and int in present):
+    if decimal.Decimal in present or (kind == "text" and int in present):
         skipped = set(bad)
         values = tuple(
             None if i in skipped else _landed_value(v, kind) for i, v in enumerate(values)
         )
+    elif bad:
+        # A few misfits in a column of the right type: null them where they are, rather
+        # than rebuild the column value by value.
+        values = list(values)
+        for i in bad:
+            values[i] = None
     try:
         return pa.array(values, type=arrow_type), as_text, bad
     except (pa.ArrowException, OverflowError, ValueError, TypeError):

@@ -103,6 +103,7 @@ EDGE_LINES = {
     "id as int": (line(order_line_id=17), True),
     "empty id": (line(order_line_id=""), False),
     "id as bytes": (line(order_line_id=b"\xffol-1"), False),
+    "id a list (an array column)": (line(order_line_id=["ol", "1"]), None),
     "id too long": (line(order_line_id="x" * 33), False),
     "stamp unpadded": (line(updated_at="2025-3-1 09:00:00"), None),
     "stamp with T": (line(updated_at="2025-03-01T09:00:00"), True),
@@ -140,3 +141,15 @@ def test_a_typed_source_lands_without_pandera() -> None:
         for i in range(3)
     ]
     assert screened_clean(rows, "order_lines") == {0, 1, 2} == pandera_accepted(rows, "order_lines")
+
+
+def test_rows_holding_sequences_land_column_by_column() -> None:
+    """Every row's id an array (a Postgres array column): the rows still land in order, the
+    arrays unscreened; rows of unequal length are an error, not a shifted column."""
+    rows = [line(order_line_id=["ol", str(i)], quantity=i + 1) for i in range(3)]
+    landed = land_rows(rows, REGISTRY_TABLES["order_lines"])
+    assert landed.unscreened == {0, 1, 2}
+    assert landed.arrow.column("quantity").to_pylist() == [1, 2, 3]
+    assert landed.arrow.column("order_line_id").to_pylist() == [None, None, None]
+    with pytest.raises(ValueError):
+        land_rows([line(), line()[:-1]], REGISTRY_TABLES["order_lines"])

@@ -77,6 +77,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 dbt_executable=str(Path(sys.executable).with_name("dbt")),
                 project_dir=str(settings.dbt_project_dir),
                 profiles_dir=str(settings.dbt_project_dir),
+                # dbt-spark's session would start Spark in this process: a subprocess
+                in_process=settings.dbt_in_process and settings.engine == "duckdb",
             ),
         },
     )

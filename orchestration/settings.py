@@ -40,6 +40,18 @@ def _float(name: str, default: float) -> float:
         raise ValueError(f"environment variable {name}={value!r} is not a number") from exc
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in _TRUE + _FALSE:
+        raise ValueError(f"environment variable {name}={value!r} is not true or false")
+    return value in _TRUE
+
+
 # What DuckDB's memory_limit accepts: a number and a unit ('1GB', '512MiB', '1.5 GB').
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", re.IGNORECASE)
 
@@ -93,6 +105,10 @@ class Settings:
     # (dbt-spark; the `spark` extra). Spark's tables, and its metastore, live in spark_dir.
     engine: str = "duckdb"
     spark_dir: Path = PROJECT_ROOT / "data" / "spark"
+    # Run dbt inside the pipeline's process (dbt's programmatic runner) rather than as a
+    # subprocess per step: dbt is imported once per run. Off: a dbt subprocess per step.
+    # Spark builds always run dbt as a subprocess.
+    dbt_in_process: bool = True
     # Alerts after each publication (orchestration/alerts/): off while neither channel is
     # set. The SMTP URL carries its password; every log shows it masked.
     alert_smtp_url: str | None = field(default=None, repr=False)
@@ -178,6 +194,7 @@ class Settings:
             warehouse_memory_limit=os.environ.get("SALES_TARGETS_WAREHOUSE_MEMORY_LIMIT", "1GB"),
             engine=os.environ.get("SALES_TARGETS_ENGINE", "duckdb").strip().lower() or "duckdb",
             spark_dir=_path("SALES_TARGETS_SPARK_DIR", data_dir / "spark"),
+            dbt_in_process=_bool("SALES_TARGETS_DBT_IN_PROCESS", True),
             alert_smtp_url=os.environ.get("SALES_TARGETS_SMTP_URL") or None,
             alert_webhook_url=os.environ.get("SALES_TARGETS_ALERT_WEBHOOK_URL") or None,
             alert_recipients_path=_path(

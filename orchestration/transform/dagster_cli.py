@@ -6,10 +6,13 @@ changing `os.environ` around the call). Changing the process environment leaks b
 steps and threads, so `cli_with_env` builds the same invocation as `cli` (dagster-dbt
 0.29: asset selection, unique target folder, Dagster's own variables) with `env` added.
 
-No dbt adapter is opened in this process: it only serves column and row-count metadata,
-which the pipeline does not fetch, and it would read the profile from `os.environ`.
-Nor is `dbt --version` run in a subprocess to learn the version (2.4 s of every dbt step):
-the dbt next to this interpreter is the dbt-core installed with it.
+No dbt adapter is opened in this process for metadata: it only serves column and
+row-count metadata, which the pipeline does not fetch, and it would read the profile from
+`os.environ`. Nor is `dbt --version` run in a subprocess to learn the version (2.4 s of
+every dbt step): the dbt next to this interpreter is the dbt-core installed with it.
+
+With `in_process`, that dbt runs in this process (`in_process_dbt.py`) instead of a
+subprocess: same arguments, same environment, same events.
 """
 
 from __future__ import annotations
@@ -30,20 +33,34 @@ from dagster_dbt.asset_utils import (
 from packaging import version
 
 from orchestration.transform.dbt_invocation import start_from_parse_state
+from orchestration.transform.in_process_dbt import InProcessDbt
 
 DBT_INDIRECT_SELECTION_ENV = "DBT_INDIRECT_SELECTION"
 
 
 class ExplicitEnvDbtCliResource(DbtCliResource):
-    """A `DbtCliResource` whose dbt subprocess gets this process's environment plus `env`."""
+    """A `DbtCliResource` whose dbt subprocess gets this process's environment plus `env`;
+    with `in_process`, the dbt installed with this interpreter runs in this process."""
+
+    in_process: bool = False
 
     @cached_property
     def _cli_version(self) -> version.Version:
         """dbt-core's version from this environment's metadata when `dbt_executable` is the
         dbt installed with this interpreter; another executable is asked, as upstream does."""
-        if Path(self.dbt_executable) == Path(sys.executable).with_name("dbt"):
+        if self._is_installed_here:
             return version.parse(installed_version("dbt-core"))
         return super()._cli_version
+
+    @property
+    def runs_in_process(self) -> bool:
+        """In process only when asked and the executable is the dbt installed here (another
+        dbt, e.g. a different version, can only run as its own program)."""
+        return self.in_process and self._is_installed_here
+
+    @property
+    def _is_installed_here(self) -> bool:
+        return Path(self.dbt_executable) == Path(sys.executable).with_name("dbt")
 
     def cli_with_env(
         self,
@@ -88,22 +105,28 @@ class ExplicitEnvDbtCliResource(DbtCliResource):
             target_path = project_dir.joinpath(target_path)
         if parsed is not None:
             start_from_parse_state(target_path, parsed)
+        args = [
+            self.dbt_executable,
+            *self.global_config_flags,
+            *cleaned_args,
+            *profile_args,
+            *params.selection_args,
+        ]
+        shared = {
+            "manifest": params.manifest,
+            "dagster_dbt_translator": params.dagster_dbt_translator,
+            "project_dir": project_dir,
+            "target_path": target_path,
+            "raise_on_error": True,
+            "context": context,
+            "adapter": None,
+            "cli_version": self._cli_version,
+        }
+        if self.runs_in_process:
+            process = InProcessDbt(args, environment)
+            invocation = DbtCliInvocation(process=process, project=params.dbt_project, **shared)
+            context.log.info(f"Running dbt in process: `{invocation.dbt_command}`.")
+            return invocation
         return DbtCliInvocation.run(
-            args=[
-                self.dbt_executable,
-                *self.global_config_flags,
-                *cleaned_args,
-                *profile_args,
-                *params.selection_args,
-            ],
-            env=environment,
-            manifest=params.manifest,
-            dagster_dbt_translator=params.dagster_dbt_translator,
-            project_dir=project_dir,
-            target_path=target_path,
-            raise_on_error=True,
-            context=context,
-            adapter=None,
-            cli_version=self._cli_version,
-            dbt_project=params.dbt_project,
+            args=args, env=environment, dbt_project=params.dbt_project, **shared
         )

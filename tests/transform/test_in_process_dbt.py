@@ -74,3 +74,24 @@ def test_a_failing_invocation_exits_non_zero_with_dbts_error(tmp_path):
     errors = [e["info"]["msg"] for e in events if e["info"]["level"] == "error"]
     assert any("no-such-option" in message for message in errors), errors
     assert not settings.warehouse_path.exists()
+
+
+def test_a_failing_model_exits_non_zero_naming_it_and_frees_the_warehouse(tmp_path):
+    """A model over raw tables that were never loaded: dbt's own error, exit code 1 (run
+    results written), and the warehouse is free for this process afterwards."""
+    settings = Settings().with_data_dir(tmp_path / "data")
+    snapshot_plan(settings)
+    target = tmp_path / "target"
+    dbt = InProcessDbt(
+        [dbt_executable(), "run", "--select", "stg_crm__regions"], invocation_env(settings, target)
+    )
+    events = events_of(dbt)
+
+    assert dbt.wait() == 1
+    errors = [e for e in events if e["info"]["level"] == "error"]
+    assert any("stg_crm__regions" in e["info"]["msg"] for e in errors), errors
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    statuses = {r["unique_id"]: r["status"] for r in results}
+    assert statuses["model.sales_targets.stg_crm__regions"] == "error"
+    with open_read_only(settings.warehouse_path, settings.warehouse_memory_limit) as warehouse:
+        assert warehouse.execute("select 1").fetchall() == [(1,)]

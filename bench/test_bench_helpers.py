@@ -161,3 +161,27 @@ def test_a_failed_scale_is_noted_with_its_first_error_line_and_kept_folder(tmp_p
         "3M lines/q FAILED, no figures: RuntimeError: end-to-end failed: dbt failed: "
         "children_sum_to_parent"
     )
+
+
+def test_the_default_run_judges_the_goals_at_100k_1m_and_3m_and_the_engines_smaller():
+    from run import (
+        DEFAULT_BUDGET_MINUTES,
+        build_parser,
+        default_scales,
+        parse_scales,
+        projected_seconds,
+    )
+
+    args = build_parser().parse_args([])
+    assert args.phases == ["pipeline"]
+    assert parse_scales(default_scales(args.quick, args.phases)) == [
+        100_000,
+        1_000_000,
+        3_000_000,
+    ]
+    assert parse_scales(default_scales(False, ["engine"])) == [30_000, 100_000]
+    assert parse_scales(default_scales(True, ["pipeline"])) == [3_000]
+    # scales taking about 4 minutes at 100k and 11 at 1M (the last full run) project 3M at
+    # about 25 minutes: the budget must not skip it
+    projected = projected_seconds([(100_000, 240.0), (1_000_000, 640.0)], 3_000_000)
+    assert 1_500 < projected < DEFAULT_BUDGET_MINUTES * 60

@@ -158,21 +158,35 @@ def test_a_failed_pipeline_build_fails_the_step_naming_the_model(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_data_dirs_saved_parse_spares_its_next_invocation_a_full_parse(tmp_path):
+def test_a_data_dirs_saved_parse_spares_its_next_invocations_a_parse_whatever_their_window(
+    tmp_path,
+):
+    """The invocations of two nights, as the pipeline makes them: the staging build (no
+    window), then the quarter build as of that night. Only the very first parses the
+    project; a new window must not make dbt re-parse a file that reads it."""
     import json
 
     from orchestration.transform.project import parse_state_path, snapshot_plan
 
     settings = Settings.from_env().with_data_dir(tmp_path / "data")
     snapshot_plan(settings)
+    quarter = (date(2026, 10, 1), date(2027, 1, 1))
+    nights = [
+        None,
+        window_for_partitions(*quarter, today=date(2026, 11, 25)),
+        None,
+        window_for_partitions(*quarter, today=date(2026, 11, 26)),
+    ]
     parsed_paths = []
-    for name in ("first", "second"):
-        (tmp_path / name).mkdir()
-        invocation = pipeline_invocation(settings, ["parse"], work_dir=tmp_path / name)
-        invocation.run().raise_for_failure(f"the {name} parse")
+    for number, window in enumerate(nights):
+        work_dir = tmp_path / f"invocation-{number}"
+        work_dir.mkdir()
+        invocation = pipeline_invocation(settings, ["parse"], window, work_dir=work_dir)
+        invocation.run().raise_for_failure(f"parse {number}")
         perf = json.loads((invocation.target_path / "perf_info.json").read_text())
         parsed_paths.append((perf["path_count"], perf["parsed_path_count"]))
         assert parse_state_path(settings).exists()
-    (files, first), (files_again, second) = parsed_paths
-    assert files == files_again and first == files  # no saved parse: every file parsed
-    assert second == 0  # nothing changed since: every file came from the saved parse
+    files = {count for count, _ in parsed_paths}
+    parsed = [parsed for _, parsed in parsed_paths]
+    assert len(files) == 1 and parsed[0] == files.pop()  # no saved parse: every file parsed
+    assert parsed[1:] == [0, 0, 0]  # every later one came whole from the saved parse

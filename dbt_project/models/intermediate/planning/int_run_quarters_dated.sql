@@ -2,7 +2,11 @@
     One row per quarter of the run window (pipeline vars quarter_start..quarter_end, whole
     quarters) with its label, dates and as-of date: the calendar every other model reads.
 -#}
-{%- set quarters = run_window_quarters() -%}
+{#- Read when the model runs, not when dbt parses it: an environment variable read at parse
+    time is recorded against the file, and dbt re-parses the file whenever its value
+    changes, which the window does in every invocation (each run has its own; the staging
+    build has none), costing each invocation about half a second. -#}
+{%- set quarters = run_window_quarters() if execute else [] -%}
 
 with
 

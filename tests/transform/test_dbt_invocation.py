@@ -186,7 +186,6 @@ def test_a_data_dirs_saved_parse_spares_its_next_invocations_a_parse_whatever_th
         perf = json.loads((invocation.target_path / "perf_info.json").read_text())
         parsed_paths.append((perf["path_count"], perf["parsed_path_count"]))
         assert parse_state_path(settings).exists()
-    files = {count for count, _ in parsed_paths}
-    parsed = [parsed for _, parsed in parsed_paths]
-    assert len(files) == 1 and parsed[0] == files.pop()  # no saved parse: every file parsed
-    assert parsed[1:] == [0, 0, 0]  # every later one came whole from the saved parse
+    files, parsed = zip(*parsed_paths, strict=True)
+    assert len(set(files)) == 1 and parsed[0] == files[0]  # no saved parse: every file parsed
+    assert parsed[1:] == (0, 0, 0)  # every later one came whole from the saved parse

@@ -88,8 +88,10 @@ class SmtpRecorder:
                 auth_data.login == SMTP_USER.encode()
                 and auth_data.password == SMTP_PASSWORD.encode()
             )
-            return AuthResult(success=ok)
-        return AuthResult(success=False)
+            # handled=False: aiosmtpd answers a refusal with 535 itself; by default it
+            # assumes the authenticator replied, and the client waits for its timeout
+            return AuthResult(success=ok, handled=False)
+        return AuthResult(success=False, handled=False)
 
 
 class SmtpServer:

@@ -299,6 +299,7 @@ def test_a_refused_login_names_the_server_and_masks_the_password(
         assert main(["alerts", "send"]) == 1
         printed = capsys.readouterr().out
         assert f"smtp://alerts:***@127.0.0.1:{smtp.port}" in printed
+        assert "Authentication credentials invalid" in printed  # the server's 535, not a timeout
         assert wrong not in printed and smtp.recorder.accepted == []
         assert all(wrong not in (row[5] or "") for row in sent_rows(world))
         assert {row[4] for row in sent_rows(world)} == {"failed"}
